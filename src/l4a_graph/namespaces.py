@@ -1,0 +1,66 @@
+"""IRIs of the project: the persistent base, the vocabulary and the named graphs.
+
+See ``docs/design.md`` for the full IRI scheme.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+BASE: Final = "https://w3id.org/l4a/"
+ONTOLOGY_IRI: Final = BASE + "def"
+L4A: Final = ONTOLOGY_IRI + "#"
+ID: Final = BASE + "id/"
+GRAPH: Final = BASE + "graph/"
+SYNTHETIC: Final = BASE + "synthetic/"
+
+SDG: Final = "http://metadata.un.org/sdg/"
+SDGO: Final = "http://metadata.un.org/sdg/ontology#"
+
+GRAPH_ONTOLOGY: Final = GRAPH + "ontology"
+GRAPH_PROGRAM: Final = GRAPH + "program"
+GRAPH_PROVENANCE: Final = GRAPH + "provenance"
+GRAPH_INFERRED: Final = GRAPH + "inferred"
+GRAPH_SYNTHETIC: Final = GRAPH + "synthetic"
+GRAPH_STAGING: Final = GRAPH + "staging/"
+"""Prefix of the temporary graphs a load writes before it swaps them in atomically."""
+
+
+def reference_graph(name: str) -> str:
+    """Return the named graph of the reference dataset ``name`` (e.g. ``sdg``)."""
+    return f"{GRAPH}reference/{name}"
+
+
+def hub_graph(slug: str) -> str:
+    """Return the named graph of the curated HUB file ``slug``."""
+    return f"{GRAPH}hub/{slug}"
+
+
+def file_graph(stem: str) -> str:
+    """Return the named graph for a user file loaded without ``--graph``."""
+    return f"{GRAPH}file/{stem}"
+
+
+PREFIXES: Final[dict[str, str]] = {
+    "l4a": L4A,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sdg": SDG,
+    "sdgo": SDGO,
+    "hub": ID + "hub/",
+    "country": ID + "country/",
+    "place": ID + "place/",
+}
+"""Prefixes known to every query; users may write ``l4a:Hub`` without declaring it."""

@@ -1,0 +1,125 @@
+"""The default backend: an embedded Oxigraph, in memory or in a directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import NamedNode, Quad, QuerySolutions, QueryTriples
+from pyoxigraph import Store as OxStore
+
+from l4a_graph.errors import QueryError, StoreError
+from l4a_graph.formats import Format
+from l4a_graph.namespaces import PREFIXES
+from l4a_graph.store.base import QueryResult, Store, Term, with_bindings
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph store in this process.
+
+    Parameters
+    ----------
+    path
+        Directory of an on-disk store (created if missing), or None for memory.
+    read_only
+        Open an existing on-disk store without write access.
+
+    Examples
+    --------
+    >>> from l4a_graph.formats import by_name
+    >>> store = EmbeddedStore()
+    >>> store.load(b"<urn:a> <urn:b> <urn:c> .", by_name("nt"), graph="urn:g")
+    >>> store.count("urn:g")
+    1
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._ox: OxStore | None
+        try:
+            if path is None:
+                self._ox = OxStore()
+            elif read_only:
+                self._ox = OxStore.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._ox = OxStore(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+
+    @property
+    def _db(self) -> OxStore:
+        if self._ox is None:
+            raise StoreError(f"{self!r} is closed")
+        return self._ox
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path) if self.path else 'memory'})"
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        try:
+            return self._db.query(
+                with_bindings(sparql, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
+            )
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from error
+        except RuntimeError as error:
+            raise QueryError(f"the query cannot run: {error}") from error
+        except OSError as error:
+            raise StoreError(f"the store failed to answer: {error}") from error
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._db.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL update syntax error: {error}") from error
+        except OSError as error:
+            raise StoreError(f"the store failed to write: {error}") from error
+
+    def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
+        target = NamedNode(graph) if graph and not fmt.has_graphs else None
+        if isinstance(source, Path):
+            self._db.load(path=str(source), format=fmt.rdf_format, to_graph=target)
+        else:
+            self._db.load(source, format=fmt.rdf_format, to_graph=target)
+
+    def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
+        target = NamedNode(graph) if graph and not fmt.has_graphs else None
+        self._db.bulk_load(path=str(path), format=fmt.rdf_format, to_graph=target)
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        self._db.extend(quads)
+
+    def dump(self, out: IO[bytes], fmt: Format, graph: str | None = None) -> None:
+        if graph is not None:
+            self._db.dump(out, format=fmt.rdf_format, from_graph=NamedNode(graph))
+        elif fmt.has_graphs:
+            self._db.dump(out, format=fmt.rdf_format)
+        else:
+            # A triple format cannot say which graph a triple came from: write the union.
+            union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            assert isinstance(union, QueryTriples)
+            union.serialize(out, format=fmt.rdf_format)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._db.named_graphs() if isinstance(g, NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._ox)
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(result, QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
+    def is_empty(self) -> bool:
+        return len(self._ox) == 0
+
+    def close(self) -> None:
+        if self._ox is None:
+            return
+        if not self.read_only and self.path is not None:
+            self._ox.flush()
+        # Oxigraph releases the directory lock only when its store object is freed.
+        self._ox = None
