@@ -16,10 +16,11 @@ from typing import Any, BinaryIO
 import click
 
 from l4a_graph import __version__
-from l4a_graph.errors import L4AError
+from l4a_graph.errors import InputError, L4AError
 from l4a_graph.formats import FORMAT_NAMES, by_name
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.output import OUTPUT_FORMATS, table, write_result
+from l4a_graph.queries import LANGUAGES, get_query, load_library
 
 
 def default_store_dir() -> Path:
@@ -105,25 +106,81 @@ def load(ctx: click.Context, state: State, files: tuple[Path, ...], graph: str |
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("--name", metavar="NAME", help="Run the named query NAME of the query library.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the named query (repeatable); values are bound, never pasted.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True
 )
 @pass_state
 @click.pass_context
-def query(ctx: click.Context, state: State, query: str, fmt: str) -> None:
-    """Run a SPARQL QUERY (its text, or a .rq file) over all graphs.
+def query(
+    ctx: click.Context,
+    state: State,
+    query: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    lang: str,
+    fmt: str,
+) -> None:
+    """Run a SPARQL QUERY (its text or a .rq file), or a named query of the library.
 
     The usual prefixes (l4a, skos, dcterms, org, prov, sdg, ...) are predeclared.
     """
+    if list_queries:
+        click.echo(_library_table(lang))
+        return
+    if (query is None) == (name is None):
+        raise click.UsageError("give either a QUERY or --name NAME")
+    if name is not None:
+        named = get_query(name)
+        text, bindings = named.text, named.bindings(_parse_params(params))
+    else:
+        assert query is not None
+        if params:
+            raise click.UsageError("--param goes with --name")
+        text, bindings = _query_text(query), {}
+    write_result(state.loaded_kg(ctx).query(text, bindings), fmt, _stdout())
+
+
+def _query_text(query: str) -> str:
     path = Path(query)
-    text = (
-        path.read_text(encoding="utf-8")
-        if path.suffix in {".rq", ".sparql"} and path.is_file()
-        else query
-    )
-    result = state.loaded_kg(ctx).query(text)
-    write_result(result, fmt, _stdout())
+    if path.suffix in {".rq", ".sparql"}:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        return path.read_text(encoding="utf-8")
+    return query
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{param!r} is not KEY=VALUE", param_hint="--param")
+        parsed[key] = value
+    return parsed
+
+
+def _library_table(lang: str) -> str:
+    rows = [
+        [
+            q.name,
+            q.label(lang),
+            " ".join(f"{p.name}{'' if p.required else '?'}" for p in q.parameters),
+        ]
+        for q in load_library().values()
+    ]
+    return table(["name", "title", "parameters (? = optional)"], rows)
 
 
 @cli.command()

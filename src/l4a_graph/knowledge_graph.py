@@ -88,7 +88,7 @@ class KnowledgeGraph:
     Examples
     --------
     >>> kg = KnowledgeGraph()
-    >>> kg.load_shipped()
+    >>> _ = kg.load_shipped()
     >>> kg.stats().entities["SDG goals"]
     17
     """

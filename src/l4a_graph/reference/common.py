@@ -22,7 +22,7 @@ WGS: Final = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 LANGUAGES: Final = ("en", "fr", "es")
 """UCLG's working languages: every label set aims at these three."""
 
-COMMAND: Final = "python -m l4a_graph.reference (also: l4a reference)"
+COMMAND: Final = "`python -m l4a_graph.reference` (or `l4a reference`)"
 
 GEONAMES_LICENSE: Final = URIRef("https://creativecommons.org/licenses/by/4.0/")
 GEONAMES_SITE: Final = URIRef("https://www.geonames.org/")

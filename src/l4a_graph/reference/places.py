@@ -66,7 +66,9 @@ def find_city(cities: dict[str, dict[str, Any]], query: PlaceQuery) -> dict[str,
     InputError
         If no city, or more than one, matches.
     """
-    hits = [c for c in cities.values() if c["name"] == query.name and c["countrycode"] == query.country]
+    hits = [
+        c for c in cities.values() if c["name"] == query.name and c["countrycode"] == query.country
+    ]
     if len(hits) != 1:
         raise InputError(f"GeoNames has {len(hits)} cities {query.name!r} in {query.country}")
     return hits[0]

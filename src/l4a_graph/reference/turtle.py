@@ -131,7 +131,11 @@ class TurtleWriter:
         return self._iri(subject) + "\n" + self._predicate_list(subject, _INDENT) + " ."
 
     def _predicate_list(self, subject: Node, indent: str) -> str:
-        predicates = sorted(set(self._graph.predicates(subject)), key=self._predicate_key)
+        """The predicate-object list of ``subject``; an empty ``indent`` means one line."""
+        predicates = sorted(
+            (p for p in set(self._graph.predicates(subject)) if isinstance(p, URIRef)),
+            key=self._predicate_key,
+        )
         parts = []
         for predicate in predicates:
             objects = sorted(
@@ -139,16 +143,17 @@ class TurtleWriter:
             )
             verb = "a" if predicate == RDF.type else self._iri(predicate)
             parts.append(indent + verb + self._object_list(objects, indent))
-        return " ;\n".join(parts)
+        return (" ;\n" if indent else " ; ").join(parts)
 
     @staticmethod
     def _object_list(objects: list[str], indent: str) -> str:
         # Short lists of IRIs stay on one line; literals get a line each, for readable diffs.
-        if len(objects) == 1 or all(not o.startswith(('"', "[")) for o in objects):
+        one_line = not indent or all(not o.startswith(('"', "[")) for o in objects)
+        if len(objects) == 1 or one_line:
             return " " + ", ".join(objects)
         return "\n" + ",\n".join(indent + _INDENT + o for o in objects)
 
-    def _predicate_key(self, predicate: Node) -> tuple[int, tuple[tuple[int, str], ...]]:
+    def _predicate_key(self, predicate: URIRef) -> tuple[int, tuple[tuple[int, str], ...]]:
         if predicate == RDF.type:
             return (0, ())
         return (1, natural_key(self._iri(predicate)))
@@ -159,8 +164,7 @@ class TurtleWriter:
         if isinstance(term, Literal):
             return self._literal(term)
         if isinstance(term, BNode):
-            inner = self._predicate_list(term, "").replace("\n", " ")
-            return f"[ {inner} ]"
+            return f"[ {self._predicate_list(term, '')} ]"
         raise ValueError(f"cannot write {term!r}")
 
     def _iri(self, iri: URIRef) -> str:

@@ -2,52 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, TypeAlias
 
 from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
     Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
-    Triple,
 )
 
-from l4a_graph.errors import QueryError
 from l4a_graph.formats import Format
+from l4a_graph.sparql import Term
 
-Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 QueryResult: TypeAlias = QuerySolutions | QueryTriples | QueryBoolean
-VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def with_bindings(sparql: str, bindings: Mapping[str, Term] | None) -> str:
-    """Bind variables of ``sparql`` to RDF terms with a trailing ``VALUES`` clause.
-
-    The terms are written by the RDF library in N-Triples syntax, so a value can never
-    change the query's structure; every SPARQL 1.1 engine understands the result.
-
-    Examples
-    --------
-    >>> print(with_bindings("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('a" }')}))
-    SELECT ?s WHERE { ?s ?p ?o }
-    VALUES (?o) { ("a\\" }") }
-    """
-    if not bindings:
-        return sparql
-    for name in bindings:
-        if not VARIABLE_NAME.fullmatch(name):
-            raise QueryError(f"{name!r} is not a SPARQL variable name")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    # A newline first, in case the query ends inside a comment.
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
 
 
 class Store(ABC):

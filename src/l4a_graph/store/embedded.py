@@ -12,7 +12,8 @@ from pyoxigraph import Store as OxStore
 from l4a_graph.errors import QueryError, StoreError
 from l4a_graph.formats import Format
 from l4a_graph.namespaces import PREFIXES
-from l4a_graph.store.base import QueryResult, Store, Term, with_bindings
+from l4a_graph.sparql import Term, with_bindings
+from l4a_graph.store.base import QueryResult, Store
 
 
 class EmbeddedStore(Store):
