@@ -19,8 +19,8 @@ from l4a_graph import namespaces as ns
 from l4a_graph.errors import InputError
 from l4a_graph.formats import FORMATS, Format, for_path
 from l4a_graph.resources import resource_dir
+from l4a_graph.sparql import Term
 from l4a_graph.store import EmbeddedStore, QueryResult, Store
-from l4a_graph.store.base import Term
 
 BULK_LOAD_BYTES = 64 * 1024 * 1024
 """Files at least this large are bulk-loaded (fast, streamed) into a staging graph."""

@@ -18,7 +18,8 @@ from pyoxigraph import (
 from l4a_graph.errors import InputError
 from l4a_graph.formats import FORMAT_NAMES, by_name
 from l4a_graph.namespaces import PREFIXES
-from l4a_graph.store.base import QueryResult, Term
+from l4a_graph.sparql import Term
+from l4a_graph.store.base import QueryResult
 
 TABULAR: Final[dict[str, QueryResultsFormat]] = {
     "csv": QueryResultsFormat.CSV,

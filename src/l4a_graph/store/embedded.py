@@ -109,13 +109,13 @@ class EmbeddedStore(Store):
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:
-            return len(self._ox)
+            return len(self._db)
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(result, QuerySolutions)
         return int(next(iter(result))["n"].value)
 
     def is_empty(self) -> bool:
-        return len(self._ox) == 0
+        return len(self._db) == 0
 
     def close(self) -> None:
         if self._ox is None:
