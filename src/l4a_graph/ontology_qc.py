@@ -44,10 +44,10 @@ from rdflib.namespace import DCTERMS, OWL, SKOS
 from rdflib.term import Node
 
 __all__ = [
+    "CONCEPT_BASE",
     "L4A",
     "LANGUAGES",
     "ONTOLOGY_IRI",
-    "CONCEPT_BASE",
     "OWL2_RL_DATATYPES",
     "QCIssue",
     "declared_terms",
@@ -233,7 +233,7 @@ class _RLChecker:
     def _flag(self, anchor: Node, message: str) -> None:
         self.issues.append(QCIssue("owl2-rl", self._name(anchor), message))
 
-    def _list(self, head: Node) -> list[Node]:
+    def _list(self, head: Node | None) -> list[Node]:
         return list(Collection(self.graph, head)) if head is not None else []
 
     def _is_data_property(self, prop: Node) -> bool:
@@ -358,9 +358,7 @@ class _RLChecker:
         for card in _MAX_CARDINALITIES:
             for value in g.objects(node, card):
                 if pos is not _Position.SUPER:
-                    self._flag(
-                        anchor, f"{self._name(card)} is not allowed on the {pos.value} side"
-                    )
+                    self._flag(anchor, f"{self._name(card)} is not allowed on the {pos.value} side")
                 if not _is_zero_or_one(value):
                     self._flag(
                         anchor,
@@ -447,7 +445,9 @@ def declared_terms(graph: Graph, namespace: str = str(L4A)) -> set[URIRef]:
     }
 
 
-def used_terms(triples: Iterable[tuple[Node, ...]], namespace: str = str(L4A)) -> set[URIRef]:
+def used_terms(
+    triples: Iterable[tuple[Node | None, ...]], namespace: str = str(L4A)
+) -> set[URIRef]:
     """Return every IRI of ``namespace`` that occurs in ``triples``.
 
     Parameters
@@ -472,7 +472,7 @@ def used_terms(triples: Iterable[tuple[Node, ...]], namespace: str = str(L4A)) -
 
 def undeclared_terms(
     ontology: Graph,
-    used: Iterable[tuple[Node, ...]],
+    used: Iterable[tuple[Node | None, ...]],
     namespace: str = str(L4A),
     where: str = "",
 ) -> list[QCIssue]:
@@ -709,4 +709,3 @@ def qc_report(graph: Graph) -> list[QCIssue]:
         *duplicate_labels(graph),
         *undeclared_terms(graph, graph, where="the ontology"),
     ]
-
