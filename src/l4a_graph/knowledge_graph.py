@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from uuid import uuid4
 
-from pyoxigraph import QuerySolutions
+from pyoxigraph import QuerySolutions, parse
 from tqdm import tqdm
 
 from l4a_graph import namespaces as ns
@@ -23,7 +23,13 @@ from l4a_graph.sparql import Term
 from l4a_graph.store import EmbeddedStore, QueryResult, Store
 
 BULK_LOAD_BYTES = 64 * 1024 * 1024
-"""Files at least this large are bulk-loaded (fast, streamed) into a staging graph."""
+"""Files at least this large are bulk-loaded: streamed and fast, but not one transaction."""
+
+if TYPE_CHECKING:  # the validator imports pyshacl, slow: it is loaded only when used
+    from l4a_graph.reasoner import ReasoningReport
+    from l4a_graph.validator.intake import Submission
+    from l4a_graph.validator.report import Report
+    from l4a_graph.validator.storage import Submitted
 
 RDF_SUFFIXES = frozenset("." + ext for fmt in FORMATS for ext in fmt.extensions)
 
@@ -122,58 +128,71 @@ class KnowledgeGraph:
             files += sorted((self.data_dir / folder).glob("*.ttl"))
         return [(p, shipped_graph_for(p, self.data_dir, self.ontology_dir)) for p in files]
 
-    def load_shipped(self, *, progress: bool = False) -> list[LoadItem]:
-        """(Re)load everything the project ships; each graph is replaced atomically."""
-        return self._load_plan(_group(self.shipped_files()), progress=progress)
+    def load_shipped(self, *, progress: bool = False, reason: bool = False) -> list[LoadItem]:
+        """(Re)load everything the project ships; each graph is replaced atomically.
+
+        The inferred graph is rebuilt afterwards if it exists or ``reason`` is true.
+        """
+        return self._load_plan(_group(self.shipped_files()), progress=progress, reason=reason)
 
     def load_files(
-        self, paths: Iterable[Path], *, graph: str | None = None, progress: bool = False
+        self,
+        paths: Iterable[Path],
+        *,
+        graph: str | None = None,
+        progress: bool = False,
+        reason: bool = False,
     ) -> list[LoadItem]:
         """Load user files; each replaces its graph (``graph``, or one named after the file).
 
         Every file is checked and parsed before anything is swapped in, so a file that
-        does not parse leaves the store unchanged.
+        does not parse leaves the store unchanged. The inferred graph is rebuilt
+        afterwards if it exists or ``reason`` is true.
         """
         files = [f for p in paths for f in _expand(p)]
         return self._load_plan(
-            _group([(p, graph or ns.file_graph(p.stem)) for p in files]), progress=progress
+            _group([(p, graph or ns.file_graph(p.stem)) for p in files]),
+            progress=progress,
+            reason=reason,
         )
 
-    def _load_plan(self, plan: list[LoadItem], *, progress: bool) -> list[LoadItem]:
+    def _load_plan(
+        self, plan: list[LoadItem], *, progress: bool, reason: bool = False
+    ) -> list[LoadItem]:
         for item in plan:
             for path in item.paths:
                 _check_readable(path)
-        staged: list[tuple[LoadItem, str]] = []
-        try:
-            for item in _progress(plan, progress):
-                staged.append((item, self._stage(item)))
-            for item, staging in staged:
-                if item.graph is not None:
-                    self.store.replace_graph(item.graph, staging)
-        finally:
-            for _, staging in staged:
-                if staging:
-                    self.store.drop_graph(staging)
+                _check_syntax(path, item.fmt)
+        existing = set(self.store.named_graphs())
+        for item in _progress(plan, progress):
+            self._load_item(item, replace=item.graph in existing)
+        self._update_inferred(force=reason)
         return plan
 
-    def _stage(self, item: LoadItem) -> str:
-        """Parse the files of ``item`` into a fresh staging graph; return its IRI.
+    def _load_item(self, item: LoadItem, *, replace: bool) -> None:
+        """Load the files of ``item``.
 
-        Dataset formats (TriG, N-Quads) name their own graphs: they are added in one
-        transaction and nothing is staged ("" is returned).
+        A new graph is written in place, each file in one transaction. An existing graph
+        is rebuilt in a staging graph and swapped in by one update, so nobody ever sees
+        it half old, half new. (Swapping is slow on disk, which is why new graphs skip it.)
         """
-        staging = "" if item.fmt.has_graphs else f"{ns.GRAPH_STAGING}{uuid4()}"
-        for path in item.paths:
-            try:
-                if path.stat().st_size >= BULK_LOAD_BYTES and staging:
-                    self.store.bulk_load(path, item.fmt, staging)
-                else:
-                    self.store.load(path, item.fmt, staging or None)
-            except SyntaxError as error:
-                raise InputError(_syntax_message(path, error)) from error
-            except UnicodeDecodeError as error:
-                raise InputError(f"{path}: not UTF-8 text ({error.reason})") from error
-        return staging
+        if not replace or item.graph is None:
+            for path in item.paths:
+                self._load_file(path, item.fmt, item.graph)
+            return
+        staging = f"{ns.GRAPH_STAGING}{uuid4()}"
+        try:
+            for path in item.paths:
+                self._load_file(path, item.fmt, staging)
+            self.store.replace_graph(item.graph, staging)
+        finally:
+            self.store.drop_graph(staging)
+
+    def _load_file(self, path: Path, fmt: Format, graph: str | None) -> None:
+        if path.stat().st_size >= BULK_LOAD_BYTES:
+            self.store.bulk_load(path, fmt, graph)
+        else:
+            self.store.load(path, fmt, graph)
 
     def ensure_loaded(self, *, progress: bool = False) -> bool:
         """Load the shipped data when the store is empty; return True if it did."""
@@ -217,6 +236,43 @@ class KnowledgeGraph:
         """Write the dataset (or one graph) to ``out``; triple formats get the union."""
         self.store.dump(out, fmt, graph)
 
+    # -- submissions (l4a_graph.validator) -----------------------------------------------
+
+    def validate(self, submission: Submission, *, stage: int = 2) -> Report:
+        """Check ``submission`` against the SHACL shapes of ``stage`` (1 or 2).
+
+        Only the shipped shapes and reference data are read, never the store.
+        """
+        from l4a_graph.validator.engine import validator_for
+
+        validator = validator_for(resource_dir("shapes"), self.ontology_dir, self.data_dir)
+        return validator.validate(submission, stage)
+
+    def submit(self, submission: Submission, *, by: str | None = None) -> Submitted:
+        """Validate ``submission`` at stage 2; store it as a new version only if it conforms."""
+        from l4a_graph.validator.storage import Submitted, store_submission
+
+        report = self.validate(submission, stage=2)
+        if not report.conforms:
+            return Submitted(report, None)
+        return Submitted(report, store_submission(self.store, submission, by=by))
+
+    # -- reasoning (l4a_graph.reasoner) ------------------------------------------------
+
+    def reason(self, engine: str = "fast", *, check: bool = True) -> ReasoningReport:
+        """Drop and rebuild ``graph/inferred`` with ``engine`` (fast or owlrl).
+
+        With ``check``, the report lists the violations of what the ontology forbids.
+        """
+        from l4a_graph.reasoner import reason
+
+        return reason(self.store, engine, check_consistency=check)
+
+    def _update_inferred(self, *, force: bool) -> None:
+        """After a load: rebuild the inferred graph if there is one, or if asked to."""
+        if force or ns.GRAPH_INFERRED in self.store.named_graphs():
+            self.reason(check=False)
+
 
 def _group(files: list[tuple[Path, str]]) -> list[LoadItem]:
     """Group files by target graph, keeping the first-seen order; dataset files stand alone."""
@@ -247,6 +303,17 @@ def _check_readable(path: Path) -> None:
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
     for_path(path)
+
+
+def _check_syntax(path: Path, fmt: Format) -> None:
+    """Parse ``path`` without storing it, so a bad file is refused before any write."""
+    try:
+        for _ in parse(path=str(path), format=fmt.rdf_format):
+            pass
+    except SyntaxError as error:
+        raise InputError(_syntax_message(path, error)) from error
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from error
 
 
 def _syntax_message(path: Path, error: SyntaxError) -> str:

@@ -1,7 +1,8 @@
-"""``l4a generate``: synthetic HUBs for tests and benchmarks (see :mod:`l4a_graph.synthetic`)."""
+"""Commands for scale: ``l4a generate`` (synthetic HUBs) and ``l4a bench`` (the benchmarks)."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,3 +50,64 @@ def generate(ctx: click.Context, state: State, hubs: int, seed: int, out: Path |
         f"{summary.places} places: {summary.triples} triples into {where} in {seconds:.1f} s",
         err=True,
     )
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="Two small sizes, a smoke test: nothing is written.")
+@click.option(
+    "--size",
+    "sizes",
+    type=click.IntRange(min=100),
+    multiple=True,
+    help="Triples of the synthetic graph (repeatable) [default: 20000 200000 1000000].",
+)
+@click.option("--stage", "stages", multiple=True, help="Run only this stage (repeatable).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file to update [default: BENCHMARKS.md, not with --quick].",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the generated data and stores [default: a temporary folder].",
+)
+def bench(
+    quick: bool,
+    sizes: tuple[int, ...],
+    stages: tuple[str, ...],
+    out: Path | None,
+    workdir: Path | None,
+) -> None:
+    """Time every stage (generate, load, export, query mix on embedded, server, rdflib).
+
+    Each stage runs in its own process, at each size, with its peak memory. The full run
+    writes its table (with the growth exponent fitted over the sizes and the machine)
+    into BENCHMARKS.md, the measurements into benchmarks/scale.json and, when matplotlib
+    is installed, a plot of time against size into benchmarks/scale.png.
+    """
+    from l4a_graph.bench import FULL_SIZES, QUICK_SIZES, Measurement, run_suite, to_json
+    from l4a_graph.bench.report import plot, table, write_section
+    from l4a_graph.bench.stages import STAGES
+
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise InputError(f"unknown stage {', '.join(unknown)}: use {', '.join(STAGES)}")
+    chosen = sizes or (QUICK_SIZES if quick else FULL_SIZES)
+    report = out if out is not None or quick else Path("BENCHMARKS.md")
+
+    def show(m: Measurement) -> None:
+        took = "skipped" if m.seconds is None else f"{m.seconds:.2f} s"
+        click.echo(f"{m.stage} at {m.size} triples: {took}, {m.peak_mb:.0f} MB", err=True)
+
+    with tempfile.TemporaryDirectory(prefix="l4a-bench-") as scratch:
+        results = run_suite(chosen, workdir or Path(scratch), stages=stages, progress=show)
+    click.echo(table(results))
+    if report is None:
+        return
+    write_section(report, results)
+    details = report.parent / "benchmarks"
+    details.mkdir(exist_ok=True)
+    (details / "scale.json").write_text(to_json(results), encoding="utf-8")
+    drawn = plot(details / "scale.png", results)
+    click.echo(f"wrote {report}, {details}/scale.json" + (" and scale.png" if drawn else ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TypeAlias
 
@@ -28,8 +28,21 @@ class Store(ABC):
     """
 
     @abstractmethod
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL query; ``bindings`` pre-bind variables by name, never by text pasting."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; ``bindings`` pre-bind variables by name, never by text pasting.
+
+        ``default_graph`` and ``named_graphs`` (graph IRIs) give the dataset as the SPARQL
+        Protocol's ``default-graph-uri`` and ``named-graph-uri`` do: when either is given,
+        the default graph is the merge of ``default_graph`` (empty if None), ``GRAPH`` sees
+        only ``named_graphs`` (none if None), and the query's FROM clauses are overridden.
+        """
 
     @abstractmethod
     def update(self, sparql: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -59,10 +59,22 @@ class EmbeddedStore(Store):
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path) if self.path else 'memory'})"
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        union = default_graph is None and named_graphs is None
         try:
             return self._db.query(
-                with_bindings(sparql, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
+                with_bindings(sparql, bindings),
+                prefixes=PREFIXES,
+                use_default_graph_as_union=union,
+                default_graph=None if union else [NamedNode(g) for g in default_graph or ()],
+                named_graphs=None if union else [NamedNode(g) for g in named_graphs or ()],
             )
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error
@@ -76,6 +88,8 @@ class EmbeddedStore(Store):
             self._db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as error:
             raise QueryError(f"SPARQL update syntax error: {error}") from error
+        except RuntimeError as error:
+            raise QueryError(f"the update cannot run: {error}") from error
         except OSError as error:
             raise StoreError(f"the store failed to write: {error}") from error
 
@@ -103,6 +117,24 @@ class EmbeddedStore(Store):
             union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             assert isinstance(union, QueryTriples)
             union.serialize(out, format=fmt.rdf_format)
+
+    def backup(self, directory: Path) -> None:
+        """Write a consistent copy of this on-disk store into the new ``directory``.
+
+        Files are hard-linked when ``directory`` is on the same file system, so the copy
+        is fast and small; it opens as an ordinary store, also while this one is written.
+
+        Raises
+        ------
+        StoreError
+            If the store is in memory, or the copy cannot be written.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be backed up; dump it instead")
+        try:
+            self._db.backup(str(directory))
+        except OSError as error:
+            raise StoreError(f"cannot back up the store to {directory}: {error}") from error
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._db.named_graphs() if isinstance(g, NamedNode))

@@ -15,17 +15,19 @@ apply atomically.
 from __future__ import annotations
 
 import base64
+import os
+import re
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from http.client import HTTPResponse
 from pathlib import Path
 from typing import IO, Final
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SELECT, SPARQLWrapper, UPDATE
+from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 
 from l4a_graph.errors import InputError, QueryError, StoreError
 from l4a_graph.formats import Format
@@ -33,7 +35,7 @@ from l4a_graph.namespaces import PREFIXES
 from l4a_graph.sparql import Term, tokens, with_bindings
 from l4a_graph.store.base import QueryResult, Store
 
-__all__ = ["RemoteStore"]
+__all__ = ["RemoteStore", "open_remote"]
 
 ACCEPT: Final = (
     "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -44,9 +46,14 @@ SPOOL_BYTES: Final = 16 * 1024 * 1024
 """Responses and uploads up to this size stay in memory; larger ones go to a temp file."""
 ERROR_CHARS: Final = 1000
 """How much of a server's error text is shown."""
+PATH_OPERATOR: Final = re.compile(r"[/|^]")
+NO_GRAPH: Final = "urn:x-l4a:no-graph"
+"""A graph IRI that is never written to: an empty default graph for the protocol."""
+TOKEN_VARIABLE: Final = "L4A_ENDPOINT_TOKEN"
+TIMEOUT_VARIABLE: Final = "L4A_ENDPOINT_TIMEOUT"
 
 
-class _Request(SPARQLWrapper):  # type: ignore[misc]
+class _Request(SPARQLWrapper):
     """SPARQLWrapper that trusts us on whether a text is a query or an update.
 
     Its own guess is a regular expression that warns on valid queries it cannot read.
@@ -82,7 +89,7 @@ class RemoteStore(Store):
     Examples
     --------
     >>> store = RemoteStore("http://127.0.0.1:9/query", timeout=1)
-    >>> store.count()
+    >>> store.count()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     l4a_graph.errors.StoreError: cannot reach the SPARQL endpoint http://127.0.0.1:9/query: ...
@@ -115,28 +122,34 @@ class RemoteStore(Store):
 
     # -- the protocol --------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        request = self._sparql_request(
-            self.query_endpoint, SELECT, with_prefixes(with_bindings(sparql, bindings))
-        )
-        request.add_header("Accept", ACCEPT)
-        with self._open(request, self.query_endpoint) as response:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        dataset = protocol_dataset(default_graph, named_graphs)
+        with self._send_query(with_bindings(sparql, bindings), dataset) as response:
             media_type = response.headers.get_content_type()
-            body = _spool(response)
+            body = response.read()
         return _parse_result(body, media_type, self.query_endpoint)
 
     def update(self, sparql: str) -> None:
         endpoint = self._update_endpoint()
-        request = self._sparql_request(endpoint, UPDATE, with_prefixes(sparql))
+        request = self._sparql_request(endpoint, INSERT, with_prefixes(sparql))
         self._open(request, endpoint).close()
 
     def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
-        quads = _parse(source, fmt)
-        # Parsed here first, whole, so a syntax error is found before anything is sent.
-        if self.graph_store_endpoint is None:
-            self._insert_data(quads, None if fmt.has_graphs else graph)
-        else:
-            self._post_graph(quads, None if fmt.has_graphs else graph, fmt.has_graphs)
+        target = None if fmt.has_graphs else graph
+        # Parsed here, whole, first: a syntax error is found before anything is sent, and
+        # every backend parses (and refuses remote JSON-LD contexts) the same way.
+        with _parse(source, fmt) as quads:
+            if self.graph_store_endpoint is None:
+                self._insert_data(ox.parse(quads, ox.RdfFormat.N_QUADS), target)
+            else:
+                self._post_graph(quads, target, fmt.has_graphs)
 
     def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
         self.load(path, fmt, graph)
@@ -146,14 +159,15 @@ class RemoteStore(Store):
 
     def dump(self, out: IO[bytes], fmt: Format, graph: str | None = None) -> None:
         if graph is None and fmt.has_graphs:
-            quads = self._select_quads()
+            sparql = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        else:
+            # A triple format cannot say which graph a triple came from: write the union.
+            where = f"GRAPH {ox.NamedNode(graph)}" if graph else "GRAPH ?g"
+            sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} {{ ?s ?p ?o }} }}"
+        # Streamed from the socket to ``out``: an export never sits in memory whole.
+        with self._send_query(sparql) as response:
+            quads = _stream_quads(response, self.query_endpoint)
             ox.serialize(quads, out, fmt.rdf_format)
-            return
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        # A triple format cannot say which graph a triple came from: write the union.
-        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
-        assert isinstance(triples, ox.QueryTriples)
-        triples.serialize(out, fmt.rdf_format)
 
     def named_graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -164,6 +178,20 @@ class RemoteStore(Store):
         result = self.query("ASK { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(result, ox.QueryBoolean)
         return not result
+
+    def replace_graph(self, graph: str, staging: str) -> None:
+        # Plain DELETE and INSERT rather than DROP and MOVE: QLever has no graph management
+        # operations, and one request is still one transaction on Oxigraph and Fuseki.
+        target, source = ox.NamedNode(graph), ox.NamedNode(staging)
+        self.update(
+            f"DELETE WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }} ;\n"
+            f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }}\n"
+            f"WHERE {{ GRAPH {source} {{ ?s ?p ?o }} }} ;\n"
+            f"DELETE WHERE {{ GRAPH {source} {{ ?s ?p ?o }} }}"
+        )
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(f"DELETE WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
 
     def close(self) -> None:
         self._closed = True
@@ -187,13 +215,21 @@ class RemoteStore(Store):
 
     # -- HTTP ----------------------------------------------------------------------
 
-    def _sparql_request(self, endpoint: str, kind: str, text: str) -> urllib.request.Request:
+    def _send_query(self, sparql: str, dataset: Sequence[tuple[str, str]] = ()) -> HTTPResponse:
+        request = self._sparql_request(self.query_endpoint, SELECT, with_prefixes(sparql), dataset)
+        request.add_header("Accept", ACCEPT)
+        return self._open(request, self.query_endpoint)
+
+    def _sparql_request(
+        self, endpoint: str, kind: str, text: str, parameters: Sequence[tuple[str, str]] = ()
+    ) -> urllib.request.Request:
         self._check_open()
         wrapper = _Request(endpoint, kind)
         wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)
         wrapper.setReturnFormat(JSON)
         wrapper.setQuery(text)
+        for name, value in parameters:
+            wrapper.addParameter(name, value)
         for name, value in self._headers.items():
             wrapper.addCustomHttpHeader(name, value)
         request: urllib.request.Request = wrapper._createRequest()
@@ -245,28 +281,67 @@ class RemoteStore(Store):
         if not has_graphs:
             query = urllib.parse.urlencode({"graph": graph}) if graph else "default"
             url = f"{url}{'&' if '?' in url else '?'}{query}"
-        with quads:
-            self._upload(url, quads, "application/n-quads" if has_graphs else "application/n-triples")
+        self._upload(url, quads, "application/n-quads" if has_graphs else "application/n-triples")
 
-    def _insert_data(self, quads: IO[bytes] | Iterable[ox.Quad], graph: str | None) -> None:
+    def _insert_data(self, quads: Iterable[ox.Quad], graph: str | None) -> None:
         """Upload as one ``INSERT DATA`` request: atomic, streamed from a spool file."""
         endpoint = self._update_endpoint()
         self._check_open()
-        source = ox.parse(quads, ox.RdfFormat.N_QUADS) if _is_stream(quads) else quads
         with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as body:
-            body.write(_update_prologue())
             body.write(b"INSERT DATA {\n")
-            _write_groups(body, source, graph)
+            _write_groups(body, quads, graph)
             body.write(b"}\n")
             self._upload(endpoint, body, "application/sparql-update")
 
-    def _select_quads(self) -> list[ox.Quad]:
-        result = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(result, ox.QuerySolutions)
-        return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
+
+def open_remote(
+    query_endpoint: str, update_endpoint: str | None = None, graph_store_endpoint: str | None = None
+) -> RemoteStore:
+    """A :class:`RemoteStore` with its token and timeout from the environment, checked.
+
+    The token comes from ``$L4A_ENDPOINT_TOKEN`` (never a command-line option, which
+    other users could read in the process list), the timeout in seconds from
+    ``$L4A_ENDPOINT_TIMEOUT`` (60 by default).
+
+    Raises
+    ------
+    StoreError
+        If the server cannot be reached or does not query the union of its graphs.
+    """
+    store = RemoteStore(
+        query_endpoint,
+        update_endpoint,
+        graph_store_endpoint,
+        timeout=float(os.environ.get(TIMEOUT_VARIABLE) or 60),
+        token=os.environ.get(TOKEN_VARIABLE) or None,
+    )
+    store.check_union_default_graph()
+    return store
 
 
 # -- helpers that do no I/O -------------------------------------------------------------
+
+
+def protocol_dataset(
+    default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> list[tuple[str, str]]:
+    """The SPARQL Protocol parameters that give a query this dataset (none: the union).
+
+    The protocol cannot say "an empty default graph and no named graphs": a graph that
+    no one writes to stands for it.
+
+    Examples
+    --------
+    >>> protocol_dataset(["urn:a"], None)
+    [('default-graph-uri', 'urn:a')]
+    >>> protocol_dataset([], [])
+    [('default-graph-uri', 'urn:x-l4a:no-graph')]
+    """
+    if default_graph is None and named_graphs is None:
+        return []
+    pairs = [("default-graph-uri", g) for g in default_graph or ()]
+    pairs += [("named-graph-uri", g) for g in named_graphs or ()]
+    return pairs or [("default-graph-uri", NO_GRAPH)]
 
 
 def with_prefixes(sparql: str) -> str:
@@ -279,6 +354,8 @@ def with_prefixes(sparql: str) -> str:
     --------
     >>> with_prefixes("SELECT * { ?h a l4a:Hub }")
     'PREFIX l4a: <https://w3id.org/l4a/def#> SELECT * { ?h a l4a:Hub }'
+    >>> with_prefixes("ASK { ?h l4a:addressesTarget/skos:broader ?g }").count("PREFIX")
+    2
     >>> with_prefixes("PREFIX l4a: <urn:x#> ASK { ?h a l4a:Hub }")
     'PREFIX l4a: <urn:x#> ASK { ?h a l4a:Hub }'
     """
@@ -287,21 +364,20 @@ def with_prefixes(sparql: str) -> str:
     previous = ""
     for token in tokens(sparql):
         if token.kind == "word" and ":" in token.text:
-            name = token.text.split(":", 1)[0]
-            (declared if previous == "PREFIX" else used).add(name)
+            # A property path is one token: l4a:addressesTarget/skos:broader.
+            names = {
+                part.split(":", 1)[0] for part in PATH_OPERATOR.split(token.text) if ":" in part
+            }
+            (declared if previous == "PREFIX" else used).update(names)
         previous = token.text.upper()
     missing = sorted(name for name in used - declared if name in PREFIXES)
     header = "".join(f"PREFIX {name}: <{PREFIXES[name]}> " for name in missing)
     return header + sparql
 
 
-def _update_prologue() -> bytes:
-    return b""
-
-
 def _parse(source: Path | bytes, fmt: Format) -> IO[bytes]:
     """Parse ``source`` whole into an N-Quads spool file (rewound), or raise SyntaxError."""
-    spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
+    spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
     try:
         if isinstance(source, Path):
             quads = ox.parse(path=str(source), format=fmt.rdf_format)
@@ -313,10 +389,6 @@ def _parse(source: Path | bytes, fmt: Format) -> IO[bytes]:
         raise
     spool.seek(0)
     return spool
-
-
-def _is_stream(value: object) -> bool:
-    return hasattr(value, "read")
 
 
 def _write_groups(body: IO[bytes], quads: Iterable[ox.Quad], graph: str | None) -> None:
@@ -342,16 +414,25 @@ def _write_groups(body: IO[bytes], quads: Iterable[ox.Quad], graph: str | None) 
     body.write("".join(lines).encode("utf-8"))
 
 
-def _spool(response: HTTPResponse) -> IO[bytes]:
-    """Copy a response body to a spool file (memory first, disk when large), rewound."""
-    spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
-    while chunk := response.read(1 << 16):
-        spool.write(chunk)
-    spool.seek(0)
-    return spool
+def _stream_quads(response: HTTPResponse, endpoint: str) -> Iterator[ox.Quad]:
+    """The quads of a CONSTRUCT answer, or of a SELECT answer binding ?s ?p ?o ?g."""
+    media_type = response.headers.get_content_type()
+    results_format = ox.QueryResultsFormat.from_media_type(media_type)
+    if results_format is not None:
+        rows = ox.parse_query_results(response, results_format)
+        assert isinstance(rows, ox.QuerySolutions)
+        return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+    return ox.parse(response, _rdf_format(media_type, endpoint))
 
 
-def _parse_result(body: IO[bytes], media_type: str, endpoint: str) -> QueryResult:
+def _rdf_format(media_type: str, endpoint: str) -> ox.RdfFormat:
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        raise StoreError(f"{endpoint} answered with an unexpected media type {media_type!r}")
+    return rdf_format
+
+
+def _parse_result(body: bytes, media_type: str, endpoint: str) -> QueryResult:
     """Read a query response as pyoxigraph's result types."""
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     if results_format is not None:
@@ -359,9 +440,7 @@ def _parse_result(body: IO[bytes], media_type: str, endpoint: str) -> QueryResul
             return ox.parse_query_results(body, results_format)
         except SyntaxError as error:
             raise StoreError(f"{endpoint} sent malformed results: {error}") from error
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    if rdf_format is None:
-        raise StoreError(f"{endpoint} answered with an unexpected media type {media_type!r}")
+    rdf_format = _rdf_format(media_type, endpoint)
     # QueryTriples cannot be built from Python: load the graph into a scratch store.
     scratch = ox.Store()
     try:
