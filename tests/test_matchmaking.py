@@ -728,7 +728,7 @@ def test_api_feedback_needs_the_token_then_sticks(client: FlaskClient) -> None:
     assert VENICE not in {c["hub"] for c in again["candidates"]}
 
 
-def test_every_written_term_is_listed_for_the_ontology(kg: KnowledgeGraph) -> None:
+def test_every_written_term_is_declared_in_the_ontology(kg: KnowledgeGraph) -> None:
     from l4a_graph.analyses.feedback import Feedback, feedback_quads
     from l4a_graph.analyses.rdf import match_quads
     from l4a_graph.analyses.vocabulary import TERMS
@@ -745,3 +745,11 @@ def test_every_written_term_is_listed_for_the_ontology(kg: KnowledgeGraph) -> No
         if isinstance(term, NamedNode) and term.value.startswith(l4a)
     }
     assert used <= set(TERMS)
+    declared = {
+        s["t"].value.removeprefix(l4a)
+        for s in kg.select(
+            "SELECT ?t WHERE { GRAPH <https://w3id.org/l4a/graph/ontology> "
+            "{ ?t rdfs:isDefinedBy <https://w3id.org/l4a/def> } }"
+        )
+    }
+    assert used <= declared, f"not in ontology/l4a.ttl: {sorted(used - declared)}"

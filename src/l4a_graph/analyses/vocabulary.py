@@ -1,7 +1,7 @@
 """The IRIs matchmaking writes: its named graphs, its terms and the IRIs of its records.
 
-The ``l4a:`` terms below are not in ``ontology/l4a.ttl`` yet; :data:`TERMS` lists them
-with their meaning so they can be added there.
+The ``l4a:`` terms below are declared, with labels and definitions in en/fr/es, in the
+"Matchmaking results" section of ``ontology/l4a.ttl``; :data:`TERMS` summarises them.
 """
 
 from __future__ import annotations
