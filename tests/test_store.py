@@ -172,3 +172,10 @@ def test_count_and_select(empty_kg: KnowledgeGraph, tmp_path: Path) -> None:
     assert isinstance(empty_kg.query("SELECT * WHERE { ?s ?p ?o }"), QuerySolutions)
     with pytest.raises(InputError):
         empty_kg.select("ASK { ?s ?p ?o }")
+
+
+def test_jsonld_goes_into_the_chosen_graph(empty_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    doc = b'{"@id": "http://example.org/a", "http://example.org/p": "x"}'
+    empty_kg.load_files([write(tmp_path, "one.jsonld", doc)], graph="urn:x:g")
+    assert empty_kg.store.named_graphs() == ["urn:x:g"]
+    assert empty_kg.store.count("urn:x:g") == 1

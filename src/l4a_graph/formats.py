@@ -32,8 +32,17 @@ class Format:
 
     @property
     def has_graphs(self) -> bool:
-        """True when the format keeps named graphs (TriG, N-Quads)."""
+        """True when the format can carry named graphs (TriG, N-Quads, JSON-LD)."""
         return bool(self.rdf_format.supports_datasets)
+
+    @property
+    def names_own_graphs(self) -> bool:
+        """True when every statement of a file says its graph (TriG, N-Quads).
+
+        Such files are loaded as they are; any other file, JSON-LD included, goes into
+        the graph the caller chooses.
+        """
+        return self.name in ("trig", "nq")
 
 
 FORMATS: Final[tuple[Format, ...]] = (

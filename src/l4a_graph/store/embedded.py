@@ -94,14 +94,14 @@ class EmbeddedStore(Store):
             raise StoreError(f"the store failed to write: {error}") from error
 
     def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
-        target = NamedNode(graph) if graph and not fmt.has_graphs else None
+        target = NamedNode(graph) if graph and not fmt.names_own_graphs else None
         if isinstance(source, Path):
             self._db.load(path=str(source), format=fmt.rdf_format, to_graph=target)
         else:
             self._db.load(source, format=fmt.rdf_format, to_graph=target)
 
     def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
-        target = NamedNode(graph) if graph and not fmt.has_graphs else None
+        target = NamedNode(graph) if graph and not fmt.names_own_graphs else None
         self._db.bulk_load(path=str(path), format=fmt.rdf_format, to_graph=target)
 
     def add(self, quads: Iterable[Quad]) -> None:

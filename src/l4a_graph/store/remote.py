@@ -142,14 +142,17 @@ class RemoteStore(Store):
         self._open(request, endpoint).close()
 
     def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
-        target = None if fmt.has_graphs else graph
+        target = None if fmt.names_own_graphs else graph
         # Parsed here, whole, first: a syntax error is found before anything is sent, and
         # every backend parses (and refuses remote JSON-LD contexts) the same way.
         with _parse(source, fmt) as quads:
-            if self.graph_store_endpoint is None:
+            # JSON-LD may mix default-graph triples (for ``graph``) with named graphs of its
+            # own, which one Graph Store request cannot express: it goes as INSERT DATA.
+            mixed = fmt.has_graphs and not fmt.names_own_graphs
+            if self.graph_store_endpoint is None or mixed:
                 self._insert_data(ox.parse(quads, ox.RdfFormat.N_QUADS), target)
             else:
-                self._post_graph(quads, target, fmt.has_graphs)
+                self._post_graph(quads, target, fmt.names_own_graphs)
 
     def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
         self.load(path, fmt, graph)
@@ -396,9 +399,8 @@ def _write_groups(body: IO[bytes], quads: Iterable[ox.Quad], graph: str | None) 
     current: str | None = None
     lines: list[str] = []
     for quad in quads:
-        name = graph or (
-            quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-        )
+        # As in Oxigraph's own loader: ``graph`` receives only the default-graph triples.
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else graph
         if name != current:
             if current is not None:
                 lines.append("}\n")

@@ -1,0 +1,277 @@
+"""The query service: snapshots of the store, the worker pool, and the write lock.
+
+Reads and writes never wait for each other. Queries run in worker processes on a
+*snapshot*: a checkpoint of the on-disk store (hard links, milliseconds) or, for a store
+in memory, an N-Quads dump. Writes go to the live store in this process, one at a time,
+inside :meth:`QueryService.writing`, which publishes a new snapshot when the write is
+done; workers switch to it before their next query, and old snapshots are deleted once
+no worker has them open. The counts that ``/health`` and the service description report
+are made once per snapshot, on demand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from l4a_graph.formats import by_name
+from l4a_graph.knowledge_graph import KnowledgeGraph
+from l4a_graph.store import EmbeddedStore, Store
+from l4a_graph.web import worker
+from l4a_graph.web.errors import NotAcceptableError, WebError
+from l4a_graph.web.negotiation import GRAPH_FORMATS, TABULAR_FORMATS
+from l4a_graph.web.pool import WorkerPool
+from l4a_graph.web.settings import Settings
+
+__all__ = ["Answer", "Counts", "QueryService", "Snapshot"]
+
+FORMS = {"solutions": "SELECT", "boolean": "ASK", "triples": "CONSTRUCT and DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A published snapshot: where it is, and its named graphs."""
+
+    location: worker.Snapshot
+    graphs: frozenset[str]
+    """The IRIs of the named graphs."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a snapshot holds, counted on demand (see :meth:`QueryService.counts`)."""
+
+    generation: int
+    quads: int
+    """Quads in the store."""
+    triples: int
+    """Triples in the default graph queries see (the union of all graphs)."""
+    graphs: Mapping[str, int]
+    """Named graph IRI → triples."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query result ready to send: its description and its bytes (or open file)."""
+
+    done: worker.Done
+    body: bytes | BinaryIO
+
+
+class QueryService:
+    """Runs the web app's queries in worker processes and serializes its writes.
+
+    Parameters
+    ----------
+    kg
+        The knowledge graph; its store is written in this process and snapshotted.
+    settings
+        Time limit, queue timeout, row limit and number of workers.
+
+    Notes
+    -----
+    Nothing starts until the first use (or :meth:`start`); :meth:`close` stops the
+    workers and removes the snapshots.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, settings: Settings) -> None:
+        self.kg = kg
+        self.settings = settings
+        self._write_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._published_lock = threading.Lock()
+        self._pool: WorkerPool | None = None
+        self._snapshot: Snapshot | None = None
+        self._counts: Counts | None = None
+        self._published: dict[int, worker.Snapshot] = {}
+        self._generation = 0
+        self._dirs: list[Path] = []
+        self._spool = Path()
+        self._snapshots = Path()
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Publish the first snapshot and start the workers (once; later calls do nothing)."""
+        with self._start_lock:
+            if self._pool is not None:
+                return
+            self._spool = self._mkdtemp(None, "l4a-spool-")
+            store = self.kg.store
+            self._snapshots = self._spool
+            if isinstance(store, EmbeddedStore) and store.path is not None:
+                # Next to the store, so that the checkpoint's hard links work.
+                self._snapshots = self._mkdtemp(store.path.parent, ".l4a-snapshots-")
+            with self._write_lock:
+                self._publish()
+            self._pool = WorkerPool(self.settings.workers)
+
+    def _mkdtemp(self, parent: Path | None, prefix: str) -> Path:
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._dirs.append(path)
+        return path
+
+    def close(self) -> None:
+        """Stop the workers and delete the snapshots and spool files."""
+        with self._start_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+            for path in self._dirs:
+                shutil.rmtree(path, ignore_errors=True)
+            self._dirs.clear()
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The worker pool (started on first use)."""
+        self.start()
+        assert self._pool is not None
+        return self._pool
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The current snapshot (published on first use)."""
+        self.start()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    # -- reading -------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        tabular: str | None,
+        graph: str | None,
+        default_graph: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+        max_rows: int | None = None,
+    ) -> Answer:
+        """Run ``sparql`` in a worker and return its serialized result.
+
+        Parameters
+        ----------
+        tabular, graph
+            Result format names for SELECT/ASK and for CONSTRUCT/DESCRIBE; None where
+            the client accepts none (the answer is then 406 if the query is of that form).
+        default_graph, named_graphs
+            The dataset, as :meth:`l4a_graph.store.Store.query` takes it.
+        max_rows
+            Row limit; the ``max_rows`` setting when None, 0 for no limit.
+
+        Raises
+        ------
+        WebError
+            400 for a query that does not parse or run, 406, 503, 504 (see
+            :meth:`~l4a_graph.web.pool.WorkerPool.run`).
+        """
+        settings = self.settings
+        pool = self.pool
+        job = worker.Job(
+            sparql,
+            default_graph,
+            named_graphs,
+            tabular,
+            graph,
+            settings.max_rows if max_rows is None else max_rows,
+            settings.query_timeout,
+            str(self._spool / uuid.uuid4().hex),
+        )
+        try:
+            reply = pool.run(job, self.snapshot.location, settings.queue_timeout)
+        except WebError:
+            Path(job.spool).unlink(missing_ok=True)
+            raise
+        finally:
+            self._collect()
+        if isinstance(reply, worker.Unacceptable):
+            offered = TABULAR_FORMATS if reply.kind != "triples" else GRAPH_FORMATS
+            types = ", ".join(f.media_type for f in offered)
+            raise NotAcceptableError(f"{FORMS[reply.kind]} results are available as {types}")
+        if isinstance(reply, worker.Failed):
+            raise WebError(reply.message, status=reply.status)
+        if reply.body is not None:
+            return Answer(reply, reply.body)
+        spool = Path(job.spool).open("rb")  # noqa: SIM115 (the response closes it)
+        # Unlinked while open: the bytes stay readable and vanish when the file closes.
+        Path(job.spool).unlink()
+        return Answer(reply, spool)
+
+    def counts(self) -> Counts:
+        """Quads, triples and triples per named graph of the current snapshot.
+
+        Counting reads the whole store (about 0.3 s for 200,000 quads), so it is done on
+        the first request after a write, not by the write, and kept until the next one.
+        """
+        current = self.snapshot.location.generation
+        counts = self._counts
+        if counts is not None and counts.generation == current:
+            return counts
+        with self._write_lock:  # no write in between: the counts match the snapshot
+            assert self._snapshot is not None
+            generation = self._snapshot.location.generation
+            graphs = {
+                row["g"].value: int(row["n"].value)
+                for row in self.kg.select(
+                    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+                )
+            }
+            union = self.kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            triples = int(next(iter(union))["n"].value)
+            self._counts = Counts(generation, self.kg.store.count(), triples, graphs)
+        return self._counts
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Write to the store alone, then publish a snapshot for the queries to see.
+
+        Every change the web app makes to the store must happen in this block, or
+        queries go on seeing the previous snapshot. The block must leave the store
+        unchanged when it raises (the store's writes are atomic, so one write per block,
+        or a staging graph swapped in last, does).
+        """
+        self.start()
+        with self._write_lock:
+            yield self.kg.store
+            self._publish()
+        self._collect()
+
+    def _publish(self) -> None:
+        """Snapshot the store (the caller holds the write lock)."""
+        self._generation += 1
+        generation = self._generation
+        store = self.kg.store
+        path = self._snapshots / f"snapshot-{generation}"
+        if isinstance(store, EmbeddedStore) and store.path is not None:
+            store.backup(path)
+            location = worker.Snapshot(generation, str(path), on_disk=True)
+        else:
+            path = path.with_suffix(".nq")
+            with path.open("wb") as out:
+                store.dump(out, by_name("nq"))
+            location = worker.Snapshot(generation, str(path), on_disk=False)
+        self._snapshot = Snapshot(location, frozenset(store.named_graphs()))
+        with self._published_lock:
+            self._published[generation] = location
+
+    def _collect(self) -> None:
+        """Delete the snapshots that are neither current nor open in a worker."""
+        if self._pool is None or self._snapshot is None:
+            return
+        keep = self._pool.generations() | {self._snapshot.location.generation}
+        with self._published_lock:
+            for generation in [g for g in self._published if g not in keep]:
+                location = self._published.pop(generation)
+                if location.on_disk:
+                    shutil.rmtree(location.path, ignore_errors=True)
+                else:
+                    Path(location.path).unlink(missing_ok=True)
