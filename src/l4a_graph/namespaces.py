@@ -60,6 +60,9 @@ PREFIXES: Final[dict[str, str]] = {
     "sdg": SDG,
     "sdgo": SDGO,
     "hub": ID + "hub/",
+    "lorg": ID + "org/",
+    "section": ID + "section/",
+    "region": ID + "region/",
     "country": ID + "country/",
     "place": ID + "place/",
 }

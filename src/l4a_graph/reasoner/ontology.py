@@ -19,14 +19,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryTriples, RdfFormat, parse
 
 from l4a_graph import namespaces as ns
 from l4a_graph.output import short
-from l4a_graph.reasoner.terms import OWL, RDF, Resource, Value, to_oxigraph
+from l4a_graph.reasoner.terms import OWL, RDF, Resource, Value
 from l4a_graph.store.base import Store
+
+if TYPE_CHECKING:
+    import rdflib
 
 Triple3 = tuple[Resource, NamedNode, Value]
 
@@ -61,6 +64,8 @@ class Ontology:
     @classmethod
     def from_rdflib(cls, graph: rdflib.Graph) -> Ontology:
         """The ontology in an rdflib graph."""
+        from l4a_graph.reasoner.convert import to_oxigraph  # rdflib only when it is used
+
         return cls(_plain(*(to_oxigraph(t) for t in triple)) for triple in graph)
 
     @classmethod
@@ -107,9 +112,10 @@ class Ontology:
         """``term`` for people: prefixed names; anonymous classes in Manchester syntax."""
         if not isinstance(term, BlankNode) or depth > 8:
             return short(term)
-        return self._render_anonymous(term, depth + 1) or short(term)
+        return self.expression(term, depth + 1) or short(term)
 
-    def _render_anonymous(self, node: BlankNode, depth: int) -> str | None:
+    def expression(self, node: Resource, depth: int = 0) -> str | None:
+        """The class or property expression defined at ``node`` in Manchester syntax, if any."""
         for predicate, word in ((OWL.intersectionOf, " and "), (OWL.unionOf, " or ")):
             head = self.value(node, predicate)
             if head is not None:

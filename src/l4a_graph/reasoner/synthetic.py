@@ -1,12 +1,12 @@
-"""A small deterministic generator of HUB-like graphs, to test and benchmark the reasoner.
+"""A small deterministic generator of HUB-like graphs, for the reasoner's tests.
 
 The graphs follow ``docs/design.md`` (HUBs, stakeholders, participations, deliverables,
 territories with ``l4a:partOf``, SDG targets with ``skos:broader`` their goal) under the
 synthetic base ``https://w3id.org/l4a/synthetic/``, so they never mix with real data.
 They exercise every kind of axiom the ontology has: class and property hierarchies,
 inverses, a symmetric and a transitive property, property chains, domains and ranges.
-This is not the full synthetic-data generator (``l4a generate``): only what the reasoner
-tests need.
+Small and self-contained (with its own SDG goals, targets and territories), unlike the
+full generator of ``l4a generate`` (:mod:`l4a_graph.synthetic`), which the benchmark uses.
 
 Examples
 --------
@@ -43,13 +43,6 @@ STAKEHOLDER_CLASSES = (
     "Network",
 )
 LEAD_CLASSES = ("LocalGovernment", "RegionalGovernment", "LRGAssociation")
-TRIPLES_PER_HUB = 45
-"""About how many triples one HUB adds, stakeholders included (measured)."""
-
-
-def hubs_for(triples: int) -> int:
-    """The number of HUBs that gives a graph of about ``triples`` triples."""
-    return max(1, triples // TRIPLES_PER_HUB)
 
 
 def hub_graph(hubs: int, seed: int = 0, *, reference: bool = True) -> str:
@@ -102,9 +95,7 @@ def _lines(hubs: int, rng: random.Random, *, reference: bool) -> Iterator[str]:
         yield from _hub(rng, index, hubs, orgs, leads, cities, targets, goals)
 
 
-def _territories(
-    rng: random.Random, hubs: int, *, reference: bool
-) -> tuple[list[str], list[str]]:
+def _territories(rng: random.Random, hubs: int, *, reference: bool) -> tuple[list[str], list[str]]:
     """The triples of the hierarchy city, region, country, world region; the city IRIs."""
     a, part_of = _iri(RDF_TYPE), _iri(L4A + "partOf")
     out: list[str] = []
@@ -142,7 +133,9 @@ def _stakeholders(
         cls = STAKEHOLDER_CLASSES[index % len(STAKEHOLDER_CLASSES)]
         org = f"{SYN}org/{index}"
         out.append(_t(_iri(org), a, _iri(L4A + cls)))
-        out.append(_t(_iri(org), _iri(SKOS + "prefLabel"), _lit(f"Organisation {index}", None, "en")))
+        out.append(
+            _t(_iri(org), _iri(SKOS + "prefLabel"), _lit(f"Organisation {index}", None, "en"))
+        )
         if cls in LEAD_CLASSES:
             city = rng.choice(cities)
             out.append(_t(_iri(org), _iri(L4A + "hasTerritory"), _iri(city)))

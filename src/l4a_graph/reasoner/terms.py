@@ -1,18 +1,17 @@
-"""The RDF, RDFS and OWL terms the reasoner reads, and conversions to and from rdflib.
+"""The RDF, RDFS, OWL and XSD terms the reasoner reads.
 
 Examples
 --------
->>> to_rdflib(OWL.sameAs)
-rdflib.term.URIRef('http://www.w3.org/2002/07/owl#sameAs')
->>> to_oxigraph(to_rdflib(Literal("2021-08", datatype=XSD.gYearMonth))).value
-'2021-08'
+>>> OWL.sameAs
+<NamedNode value=http://www.w3.org/2002/07/owl#sameAs>
+>>> is_built_in(RDFS.subClassOf), is_built_in(NamedNode("https://w3id.org/l4a/def#Hub"))
+(True, False)
 """
 
 from __future__ import annotations
 
 from typing import TypeAlias
 
-import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from l4a_graph.namespaces import PREFIXES
@@ -48,40 +47,3 @@ BUILT_IN = (RDF, RDFS, OWL, XSD)
 def is_built_in(term: object) -> bool:
     """True for a term of the RDF, RDFS, OWL or XSD vocabularies."""
     return any(term in vocabulary for vocabulary in BUILT_IN)
-
-
-def to_rdflib(term: Value) -> rdflib.term.Identifier:
-    """The rdflib term for an Oxigraph term (blank nodes keep their identifier)."""
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return rdflib.BNode(term.value)
-    # normalize=False keeps the lexical form ("01" stays "01"), as Oxigraph stores it.
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language, normalize=False)
-    if term.datatype == XSD.string:
-        # rdflib keeps simple literals apart from xsd:string ones; RDF 1.1 does not.
-        return rdflib.Literal(term.value)
-    datatype = rdflib.URIRef(term.datatype.value)
-    return rdflib.Literal(term.value, datatype=datatype, normalize=False)
-
-
-def to_oxigraph(term: rdflib.term.Node) -> Value:
-    """The Oxigraph term for an rdflib term (the lexical form is kept as rdflib has it).
-
-    Raises
-    ------
-    TypeError
-        For rdflib nodes that are not IRIs, blank nodes or literals (variables, graphs).
-    """
-    if isinstance(term, rdflib.URIRef):
-        return NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return Literal(str(term), datatype=NamedNode(str(term.datatype)))
-        return Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
