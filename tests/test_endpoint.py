@@ -105,8 +105,9 @@ def close(app: Flask) -> None:
 
 @pytest.fixture(scope="module")
 def shipped(clean_environment: None) -> Iterator[KnowledgeGraph]:
+    """What `l4a serve` serves from an empty store: the shipped data and its entailments."""
     kg = KnowledgeGraph()
-    kg.load_shipped()
+    kg.load_shipped(reason=True)
     yield kg
     kg.close()
 

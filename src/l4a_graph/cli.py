@@ -34,11 +34,18 @@ class State:
     """What the group options chose; the knowledge graph opens on first use."""
 
     store_dir: Path | None
+    endpoints: tuple[str, str | None, str | None] | None = None
+    """(query, update, graph store) URLs of a remote SPARQL store, if one was given."""
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self, ctx: click.Context) -> KnowledgeGraph:
         if self._kg is None:
-            self._kg = KnowledgeGraph.open(self.store_dir)
+            if self.endpoints is not None:
+                from l4a_graph.store.remote import open_remote
+
+                self._kg = KnowledgeGraph(open_remote(*self.endpoints))
+            else:
+                self._kg = KnowledgeGraph.open(self.store_dir)
             ctx.call_on_close(self._kg.close)
         return self._kg
 
@@ -75,30 +82,70 @@ pass_state = click.make_pass_decorator(State)
     help="Directory of the on-disk store [default: $XDG_DATA_HOME/l4a/store].",
 )
 @click.option("--memory", is_flag=True, help="Use a fresh in-memory store (nothing is kept).")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="L4A_ENDPOINT",
+    show_envvar=True,
+    help="SPARQL query endpoint of a remote store, used instead of the embedded one.",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    envvar="L4A_UPDATE_ENDPOINT",
+    show_envvar=True,
+    help="SPARQL update endpoint of the remote store [default: read-only].",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    envvar="L4A_GRAPH_STORE",
+    show_envvar=True,
+    help="Graph Store protocol endpoint of the remote store (faster uploads).",
+)
 @click.pass_context
-def cli(ctx: click.Context, store_dir: Path | None, memory: bool) -> None:
+def cli(
+    ctx: click.Context,
+    store_dir: Path | None,
+    memory: bool,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    graph_store: str | None,
+) -> None:
     """l4a-graph: the knowledge graph of UCLG's Local4Action HUBs."""
-    ctx.obj = State(None if memory else (store_dir or default_store_dir()))
+    ctx.obj = State(
+        None if memory else (store_dir or default_store_dir()),
+        (endpoint, update_endpoint, graph_store) if endpoint else None,
+    )
 
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--graph", metavar="IRI", help="Named graph for the files [default: one per file].")
+@click.option(
+    "--reason/--no-reason",
+    default=True,
+    show_default=True,
+    help="Bring the inferred graph up to date after loading.",
+)
 @pass_state
 @click.pass_context
-def load(ctx: click.Context, state: State, files: tuple[Path, ...], graph: str | None) -> None:
+def load(
+    ctx: click.Context, state: State, files: tuple[Path, ...], graph: str | None, reason: bool
+) -> None:
     """Load RDF FILES (or folders) into the store; with no FILES, the shipped data.
 
     The shipped data is the ontology, the reference data (SDGs, countries, places,
     UCLG sections) and the curated real HUBs. Each file replaces its named graph
-    atomically: a file that does not parse leaves the store unchanged.
+    atomically: a file that does not parse leaves the store unchanged. Afterwards the
+    ontology's entailments are materialized in the inferred graph (see `l4a reason`).
     """
     kg = state.kg(ctx)
     progress = sys.stderr.isatty()
     plan = (
-        kg.load_files(files, graph=graph, progress=progress)
+        kg.load_files(files, graph=graph, progress=progress, reason=reason)
         if files
-        else kg.load_shipped(progress=progress)
+        else kg.load_shipped(progress=progress, reason=reason)
     )
     loaded = sum(len(item.paths) for item in plan)
     plural = "s" if loaded != 1 else ""
@@ -187,14 +234,37 @@ def _library_table(lang: str) -> str:
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="trig", show_default=True)
 @click.option("--graph", metavar="IRI", help="Export this named graph only.")
+@click.option(
+    "--dumps",
+    "dumps_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site's /dumps/ files into DIR instead (rebuilt only if the data changed).",
+)
 @pass_state
 @click.pass_context
-def export(ctx: click.Context, state: State, out: Path | None, fmt: str, graph: str | None) -> None:
+def export(
+    ctx: click.Context,
+    state: State,
+    out: Path | None,
+    fmt: str,
+    graph: str | None,
+    dumps_dir: Path | None,
+) -> None:
     """Write the dataset to OUT (standard output when omitted).
 
     TriG and N-Quads keep the named graphs; the triple formats write their union.
+    With --dumps, the published graphs as gzipped Turtle, TriG, N-Quads and JSON-LD,
+    with SHA256SUMS and the VoID description (void.ttl).
     """
     kg = state.loaded_kg(ctx)
+    if dumps_dir is not None:
+        if out is not None or graph is not None:
+            raise click.UsageError("--dumps writes a folder: give no OUT and no --graph")
+        from l4a_graph.publish.dumps import PERSISTENT_BASE_URL, write_dumps
+
+        files = write_dumps(kg, dumps_dir, PERSISTENT_BASE_URL)
+        click.echo(f"dumps in {dumps_dir}: {', '.join(f.name for f in files)}", err=True)
+        return
     if out is None:
         kg.export(_stdout(), by_name(fmt), graph)
         return
@@ -253,3 +323,11 @@ def _stdout() -> BinaryIO:
 def main() -> None:
     """Entry point of the ``l4a`` console script."""
     cli(prog_name="l4a")
+
+
+from l4a_graph import synthetic_cli as _synthetic_cli  # noqa: E402,F401
+from l4a_graph.analyses import commands as _analyses_commands  # noqa: E402,F401
+from l4a_graph.publish import commands as _publish_commands  # noqa: E402,F401
+from l4a_graph.reasoner import commands as _reasoner_commands  # noqa: E402,F401
+from l4a_graph.validator import commands as _validator_commands  # noqa: E402,F401
+from l4a_graph.web import commands as _web_commands  # noqa: E402,F401

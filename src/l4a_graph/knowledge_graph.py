@@ -195,10 +195,10 @@ class KnowledgeGraph:
             self.store.load(path, fmt, graph)
 
     def ensure_loaded(self, *, progress: bool = False) -> bool:
-        """Load the shipped data when the store is empty; return True if it did."""
+        """Load the shipped data (and its entailments) when the store is empty; True if it did."""
         if not self.store.is_empty():
             return False
-        self.load_shipped(progress=progress)
+        self.load_shipped(progress=progress, reason=True)
         return True
 
     # -- reading -----------------------------------------------------------------
@@ -249,13 +249,18 @@ class KnowledgeGraph:
         return validator.validate(submission, stage)
 
     def submit(self, submission: Submission, *, by: str | None = None) -> Submitted:
-        """Validate ``submission`` at stage 2; store it as a new version only if it conforms."""
+        """Validate ``submission`` at stage 2; store it as a new version only if it conforms.
+
+        The inferred graph, if the store has one, is rebuilt to include the new version.
+        """
         from l4a_graph.validator.storage import Submitted, store_submission
 
         report = self.validate(submission, stage=2)
         if not report.conforms:
             return Submitted(report, None)
-        return Submitted(report, store_submission(self.store, submission, by=by))
+        stored = store_submission(self.store, submission, by=by)
+        self._update_inferred(force=False)
+        return Submitted(report, stored)
 
     # -- reasoning (l4a_graph.reasoner) ------------------------------------------------
 
@@ -280,7 +285,7 @@ def _group(files: list[tuple[Path, str]]) -> list[LoadItem]:
     singles: list[LoadItem] = []
     for path, graph in files:
         fmt = for_path(path)
-        if fmt.has_graphs:
+        if fmt.names_own_graphs:
             singles.append(LoadItem(None, (path,), fmt))
         else:
             plan.setdefault((graph, fmt.name), []).append(path)
