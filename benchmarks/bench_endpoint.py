@@ -28,7 +28,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import statistics
@@ -43,6 +42,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from l4a_graph.bench.report import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
@@ -505,13 +506,7 @@ def report(runs: list[Run], triples: int, args: argparse.Namespace, loads: list[
 
 def write_section(text: str) -> None:
     """Replace the Endpoint section of BENCHMARKS.md, leaving the rest alone."""
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    BENCHMARKS.write_text(updated, encoding="utf-8")
+    replace_section(BENCHMARKS, START, END, text)
 
 
 def check_answers(runs: list[Run]) -> list[str]:

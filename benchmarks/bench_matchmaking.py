@@ -64,6 +64,7 @@ from l4a_graph.analyses.graphs import (
     row_products,
     typed_graph,
 )
+from l4a_graph.bench.report import replace_section
 from l4a_graph.formats import by_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -429,13 +430,7 @@ def _cpu_model() -> str:
 
 def write_section(text: str) -> None:
     """Replace the Matchmaking section of BENCHMARKS.md, leaving the rest alone."""
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    BENCHMARKS.write_text(updated, encoding="utf-8")
+    replace_section(BENCHMARKS, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

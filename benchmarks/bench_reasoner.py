@@ -29,7 +29,6 @@ import io
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from l4a_graph.bench.report import replace_section
 from l4a_graph.formats import by_name
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.synthetic import generate, hubs_for_triples
@@ -203,13 +203,7 @@ Produced by `python benchmarks/bench_reasoner.py{command}`.
 
 def write_section(text: str) -> None:
     """Replace the Reasoning section of BENCHMARKS.md, leaving the rest alone."""
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    BENCHMARKS.write_text(updated, encoding="utf-8")
+    replace_section(BENCHMARKS, START, END, text)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 
 from l4a_graph import KnowledgeGraph
+from l4a_graph.bench.report import replace_section
 from l4a_graph.resources import project_root
 from l4a_graph.web import create_app
 
@@ -117,13 +117,7 @@ def section(rows: list[tuple[str, str, float, float, float]], repeat: int) -> st
 
 def write_section(text: str) -> None:
     """Replace the Site section of BENCHMARKS.md, leaving the rest alone."""
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    BENCHMARKS.write_text(updated, encoding="utf-8")
+    replace_section(BENCHMARKS, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

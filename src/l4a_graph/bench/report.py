@@ -89,16 +89,24 @@ def section(results: Sequence[Measurement]) -> str:
     )
 
 
+def replace_section(path: Path, start: str, end: str, text: str) -> None:
+    """Put ``text`` (which begins with ``start`` and ends with ``end``) into ``path``.
+
+    The previous text between the same markers is replaced and the rest of the file is
+    left alone, so each benchmark owns one section of BENCHMARKS.md.
+    """
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: text, current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
 def write_section(path: Path, results: Sequence[Measurement]) -> None:
     """Put the section into ``path`` (created if missing), replacing its previous version."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    new = section(results)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    replace_section(path, START, END, section(results))
 
 
 def plot(path: Path, results: Sequence[Measurement]) -> bool:
