@@ -159,3 +159,12 @@ def test_memory_store_keeps_nothing(runner: CliRunner) -> None:
     invoke(runner, "--memory", "load")
     result = invoke(runner, "--memory", "stats", "--format", "json")
     assert json.loads(result.stdout)["entities"]["HUBs"] == 6  # loaded again because it was empty
+
+
+def test_load_materializes_the_entailments_unless_asked_not_to(runner: CliRunner) -> None:
+    inferred = "https://w3id.org/l4a/graph/inferred"
+    invoke(runner, "load", "--no-reason")
+    assert inferred not in json.loads(invoke(runner, "stats", "--format", "json").stdout)["graphs"]
+    invoke(runner, "load")
+    graphs = json.loads(invoke(runner, "stats", "--format", "json").stdout)["graphs"]
+    assert graphs[inferred] > 0

@@ -1,0 +1,93 @@
+"""Time every question of the query library on a ~200k-triple synthetic graph.
+
+Not a test: run it by hand and it rewrites the "Query library" section of BENCHMARKS.md.
+
+    python benchmarks/bench_queries.py              # writes BENCHMARKS.md
+    python benchmarks/bench_queries.py --no-write   # prints the section only
+
+The store is the embedded Oxigraph in memory, holding the shipped data, a synthetic graph
+of about ``--triples`` triples (``l4a generate``) and the inferred graph. Each query runs
+once to warm up, then ``--repeat`` times; the median is reported. The issue's target is
+under 1 s per query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from l4a_graph import KnowledgeGraph
+from l4a_graph.bench.report import machine, replace_section
+from l4a_graph.queries import load_library
+from l4a_graph.resources import project_root
+from l4a_graph.synthetic import hubs_for_triples, load_synthetic
+
+BENCHMARKS = project_root() / "BENCHMARKS.md"
+START, END = "<!-- queries start -->", "<!-- queries end -->"
+TARGET_S = 1.0
+SYNTHETIC = "https://w3id.org/l4a/synthetic/"
+
+PARAMETERS: dict[str, dict[str, str]] = {
+    "coverage-gaps": {"region": "https://w3id.org/l4a/id/region/EU"},
+    "hub-provenance": {"hub": SYNTHETIC + "hub/1"},
+    "search": {"text": "water", "lang": "fr"},
+    "hubs-by-goal": {"goal": "sdg:11"},
+}
+"""Values for the required parameters (and a filter on the largest answer)."""
+
+
+def measure(kg: KnowledgeGraph, repeat: int) -> list[tuple[str, int, float]]:
+    """(query name, rows, median seconds) for every query of the library."""
+    results = []
+    for name, query in load_library().items():
+        bindings = query.bindings(PARAMETERS.get(name, {}))
+        rows = len(list(kg.select(query.text, bindings)))
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for _ in kg.select(query.text, bindings):
+                pass
+            times.append(time.perf_counter() - start)
+        results.append((name, rows, statistics.median(times)))
+    return results
+
+
+def section(triples: int, results: list[tuple[str, int, float]], repeat: int) -> str:
+    rows = "\n".join(
+        f"| {name} | {count} | {seconds * 1000:.1f} | {'yes' if seconds < TARGET_S else 'NO'} |"
+        for name, count, seconds in results
+    )
+    return f"""{START}
+## Query library
+
+`python benchmarks/bench_queries.py`. Machine: {machine()}.
+
+The {len(results)} named queries of `queries/` on the embedded store in memory holding the shipped
+data, a synthetic graph and the inferred graph: {triples:,} quads in all. Median of {repeat}
+runs after a warm-up; parameters as in the script (`PARAMETERS`). Target: under 1 s each.
+
+| query | rows | median (ms) | under 1 s |
+|---|---:|---:|---|
+{rows}
+{END}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--triples", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true", help="print, do not write")
+    args = parser.parse_args()
+    kg = KnowledgeGraph()
+    kg.load_shipped()
+    load_synthetic(kg, hubs_for_triples(args.triples), seed=0)
+    kg.reason(check=False)
+    text = section(kg.store.count(), measure(kg, args.repeat), args.repeat)
+    print(text)
+    if not args.no_write:
+        replace_section(BENCHMARKS, START, END, text)
+
+
+if __name__ == "__main__":
+    main()
