@@ -37,6 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from l4a_graph import KnowledgeGraph
+from l4a_graph.bench.report import replace_section
 from l4a_graph.formats import by_name
 from l4a_graph.resources import resource_dir
 from l4a_graph.store import EmbeddedStore
@@ -164,7 +165,8 @@ def section(measured: dict[str, str], args: str) -> str:
             f"Measured {datetime.now(UTC).date().isoformat()} by `python "
             f"benchmarks/bench_validate.py{args}` on {os.cpu_count()} cores ({_cpu_model()}), "
             f"Python {platform.python_version()}, {versions}. The machine was shared with",
-            "other work: wall times vary from run to run, CPU times less.",
+            f"other work (load average {_load()} at the end): wall times vary from run to",
+            "run, CPU times less.",
             "",
             "One submission (examples/submission.ttl, stage 2) is validated with the",
             "reference facts it cites, never with the store: the target is under 200 ms",
@@ -180,6 +182,10 @@ def section(measured: dict[str, str], args: str) -> str:
     )
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _cpu_model() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
@@ -191,13 +197,7 @@ def _cpu_model() -> str:
 
 def write_section(text: str) -> None:
     """Replace the Validation section of BENCHMARKS.md, leaving the rest alone."""
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    BENCHMARKS.write_text(updated, encoding="utf-8")
+    replace_section(BENCHMARKS, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in measured.items():
         print(f"{key}: {value}")
     if not args.quick:
-        write_section(section(measured, " " + " ".join(sys.argv[1:]) if argv is None else ""))
+        given = sys.argv[1:] if argv is None else argv
+        write_section(section(measured, "".join(" " + arg for arg in given)))
         print(f"wrote the Validation section of {BENCHMARKS}")
     return 0
 

@@ -190,7 +190,7 @@ def test_the_time_frame_warning_is_a_warning_and_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for source in (text, readme):
         words = " ".join(source.replace("#", " ").split())
-        assert "2 to 3 years" in words and "1 to 3 years" in words
+        assert "2 to 3 years" in words and "1 to 3" in words
 
 
 # -- stages and reports -------------------------------------------------------------
