@@ -43,7 +43,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from l4a_graph.bench.report import replace_section
+from l4a_graph.bench.report import cpu_model, replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
@@ -410,14 +410,7 @@ def benchmark(args: argparse.Namespace) -> tuple[list[Run], int, list[float]]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     oxigraph = subprocess.run(
         [str(BIN / "oxigraph"), "--version"], capture_output=True, text=True

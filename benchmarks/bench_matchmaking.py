@@ -33,7 +33,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import platform
 import random
-import re
 import resource
 import sys
 import time
@@ -64,7 +63,7 @@ from l4a_graph.analyses.graphs import (
     row_products,
     typed_graph,
 )
-from l4a_graph.bench.report import replace_section
+from l4a_graph.bench.report import cpu_model, replace_section
 from l4a_graph.formats import by_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,7 +387,7 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def section(quality_tables: dict[str, list[list[str]]], scaled: dict[str, str], args: str) -> str:
-    cpu = _cpu_model()
+    cpu = cpu_model()
     versions = ", ".join(
         f"{p} {version(p)}" for p in ("l4a-graph", "numpy", "scipy", "networkx", "pyoxigraph")
     )
@@ -417,15 +416,6 @@ def section(quality_tables: dict[str, list[list[str]]], scaled: dict[str, str], 
         END,
     ]
     return "\n".join(parts)
-
-
-def _cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    found = re.search(r"model name\s*:\s*(.+)", text)
-    return found.group(1).strip() if found else "unknown CPU"
 
 
 def write_section(text: str) -> None:

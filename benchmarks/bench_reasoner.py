@@ -38,7 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from l4a_graph.bench.report import replace_section
+from l4a_graph.bench.report import cpu_model, replace_section
 from l4a_graph.formats import by_name
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.synthetic import generate, hubs_for_triples
@@ -139,10 +139,7 @@ def run(engine: str, triples: int, seed: int, cpu_limit: float | None) -> dict[s
 
 
 def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    lines = cpuinfo.read_text(encoding="utf-8").splitlines() if cpuinfo.exists() else []
-    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    model = models[0] if models else platform.processor()
+    model = cpu_model()
     packages = ", ".join(f"{p} {version(p)}" for p in ("pyoxigraph", "rdflib", "owlrl"))
     return (
         f"{date.today().isoformat()}; {os.cpu_count()} cores ({model}); "

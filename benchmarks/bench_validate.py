@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from l4a_graph import KnowledgeGraph
-from l4a_graph.bench.report import replace_section
+from l4a_graph.bench.report import cpu_model, replace_section
 from l4a_graph.formats import by_name
 from l4a_graph.resources import resource_dir
 from l4a_graph.store import EmbeddedStore
@@ -163,7 +162,7 @@ def section(measured: dict[str, str], args: str) -> str:
             "## Validation",
             "",
             f"Measured {datetime.now(UTC).date().isoformat()} by `python "
-            f"benchmarks/bench_validate.py{args}` on {os.cpu_count()} cores ({_cpu_model()}), "
+            f"benchmarks/bench_validate.py{args}` on {os.cpu_count()} cores ({cpu_model()}), "
             f"Python {platform.python_version()}, {versions}. The machine was shared with",
             f"other work (load average {_load()} at the end): wall times vary from run to",
             "run, CPU times less.",
@@ -184,15 +183,6 @@ def section(measured: dict[str, str], args: str) -> str:
 
 def _load() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def _cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    found = re.search(r"model name\s*:\s*(.+)", text)
-    return found.group(1).strip() if found else "unknown CPU"
 
 
 def write_section(text: str) -> None:

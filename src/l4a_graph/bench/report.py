@@ -56,6 +56,16 @@ def table(results: Sequence[Measurement]) -> str:
     return "\n".join(lines)
 
 
+def cpu_model() -> str:
+    """The processor's model name, as Linux reports it, or what Python knows."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    found = re.search(r"model name\s*:\s*(.+)", text)
+    return found.group(1).strip() if found else platform.processor() or "unknown CPU"
+
+
 def machine() -> str:
     """Where and when: platform, cores, memory, load, Python and package versions, date."""
     versions = ", ".join(f"{name} {_version(name)}" for name in PACKAGES)
