@@ -629,7 +629,7 @@ def test_update_refused_without_the_right_token(
 def test_update_refused_when_no_token_is_configured(app: Flask) -> None:
     client = app.test_client()
     response = post_update(client, INSERT, auth())
-    assert response.status_code == 403 and "no write token" in response.text
+    assert response.status_code == 403 and "configured no token" in response.text
     assert not asks(client, ASK_INSERTED)
 
 

@@ -30,6 +30,7 @@ from l4a_graph.errors import InputError, StoreError
 from l4a_graph.formats import by_name
 from l4a_graph.resources import project_root, resource_dir
 from l4a_graph.store import EmbeddedStore
+from l4a_graph.validator.contacts import split_contacts
 from l4a_graph.validator.engine import SubmissionValidator, validator_for
 from l4a_graph.validator.intake import Submission, parse_submission, read_submission
 from l4a_graph.validator.jsonld import CONTEXT_IRI, context_document
@@ -453,8 +454,19 @@ def test_submit_stores_versions_with_their_provenance(store_dir: Path) -> None:
         store = kg.store
         assert isinstance(store, EmbeddedStore)
         v1, v2 = _versions(store)
-        assert store.count(one.stored.graph) == len(first.quads)
-        assert store.count(two.stored.graph) == len(second.quads)
+        # Only the current version is public; the superseded one is archived, privately.
+        assert store.count(one.stored.graph) == 0
+        public, restricted = split_contacts(second.quads)
+        assert store.count(two.stored.graph) == len(public)
+        archived = ns.archive_graph("example-harbour-youth-forum", 1)
+        assert kg.private.count(archived) == len(split_contacts(first.quads)[0])
+        # The contact person is stored apart, with the version it came with.
+        contacts = ns.restricted_graph("example-harbour-youth-forum", 2)
+        assert kg.private.count(contacts) == len(restricted) == 4
+        assert not list(kg.select("SELECT * WHERE { ?s <http://www.w3.org/2006/vcard/ns#fn> ?n }"))
+        title = f"<{ns.PREFIXES['dcterms']}title>"
+        titles = kg.select(f"SELECT ?t {{ <{HUB}> {title} ?t FILTER(LANG(?t) = 'en') }}")
+        assert [row["t"].value for row in titles] == ["Harbour Town Youth Forum II (fictional)"]
     assert (v1["version"], v1["current"], v2["current"]) == ("1", "false", "true")
     assert v1["previous"] is None and v2["previous"] == one.stored.iri
     assert (v1["sha"], v2["sha"]) == (first.sha256, second.sha256)
@@ -488,15 +500,17 @@ def test_a_failure_in_the_middle_of_the_write_leaves_nothing(
 
         def failing_update(sparql: str) -> None:
             # One more operation after the submission's own: it fails because the graph
-            # of version 1 exists, once the deletes and inserts before it have run.
+            # of version 2 exists, once the deletes and inserts before it have run.
             real_update(
-                sparql + f" ; CREATE GRAPH <{submission_graph('example-harbour-youth-forum', 1)}>"
+                sparql + f" ; CREATE GRAPH <{submission_graph('example-harbour-youth-forum', 2)}>"
             )
 
+        private_before = _snapshot(kg.private)  # type: ignore[arg-type]
         monkeypatch.setattr(store, "update", failing_update)
         with pytest.raises(StoreError, match="nothing was written"):
-            store_submission(store, read_submission(VALID))
+            store_submission(store, kg.private, read_submission(VALID))
         assert _snapshot(store) == before
+        assert _snapshot(kg.private) == private_before  # type: ignore[arg-type]
     with KnowledgeGraph.open(store_dir, read_only=True) as kg:
         assert isinstance(kg.store, EmbeddedStore)
         assert _snapshot(kg.store) == before

@@ -41,9 +41,12 @@ class State:
     def kg(self, ctx: click.Context) -> KnowledgeGraph:
         if self._kg is None:
             if self.endpoints is not None:
+                from l4a_graph.knowledge_graph import private_store
                 from l4a_graph.store.remote import open_remote
 
-                self._kg = KnowledgeGraph(open_remote(*self.endpoints))
+                # The remote server holds the public dataset; private data stays here.
+                private = private_store(self.store_dir) if self.store_dir else None
+                self._kg = KnowledgeGraph(open_remote(*self.endpoints), private)
             else:
                 self._kg = KnowledgeGraph.open(self.store_dir)
             ctx.call_on_close(self._kg.close)

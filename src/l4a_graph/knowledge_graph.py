@@ -2,6 +2,14 @@
 
 The CLI, the web app and the analyses each receive a :class:`KnowledgeGraph`; none of
 them opens a store or reads the shipped files on its own.
+
+A knowledge graph has two stores. The public one holds the dataset everybody may read:
+the endpoint's workers query snapshots of it, the dumps and pages are made from it. The
+private one holds what must never be public: contact details of people
+(``graph/restricted/...``), superseded submission versions (``graph/archive/...``), the
+Secretariat's workspace (``graph/workspace/...``) and the journal of unfinished
+operations. Keeping them apart, rather than filtering one dataset, means no query,
+however written, can reach private data through a public route.
 """
 
 from __future__ import annotations
@@ -15,8 +23,9 @@ from uuid import uuid4
 from pyoxigraph import QuerySolutions, parse
 from tqdm import tqdm
 
+from l4a_graph import journal
 from l4a_graph import namespaces as ns
-from l4a_graph.errors import InputError
+from l4a_graph.errors import InputError, StoreError
 from l4a_graph.formats import FORMATS, Format, for_path
 from l4a_graph.resources import resource_dir
 from l4a_graph.sparql import Term
@@ -30,6 +39,9 @@ if TYPE_CHECKING:  # the validator imports pyshacl, slow: it is loaded only when
     from l4a_graph.validator.intake import Submission
     from l4a_graph.validator.report import Report
     from l4a_graph.validator.storage import Submitted
+
+REASON = "reason"
+"""The journal's name for a rebuild of the inferred graph."""
 
 RDF_SUFFIXES = frozenset("." + ext for fmt in FORMATS for ext in fmt.extensions)
 
@@ -89,7 +101,9 @@ class KnowledgeGraph:
     Parameters
     ----------
     store
-        Where the triples live; an in-memory embedded store when omitted.
+        The public store; an in-memory embedded store when omitted.
+    private
+        The private store (see the module's docstring); in memory when omitted.
 
     Examples
     --------
@@ -99,19 +113,59 @@ class KnowledgeGraph:
     17
     """
 
-    def __init__(self, store: Store | None = None) -> None:
+    def __init__(self, store: Store | None = None, private: Store | None = None) -> None:
         self.store = store if store is not None else EmbeddedStore()
+        self.private = private if private is not None else EmbeddedStore()
         self.ontology_dir = resource_dir("ontology")
         self.data_dir = resource_dir("data")
 
     @classmethod
     def open(cls, path: Path | None = None, *, read_only: bool = False) -> KnowledgeGraph:
-        """Open the embedded store in directory ``path`` (memory when None)."""
-        return cls(EmbeddedStore(path, read_only=read_only))
+        """Open the stores in directory ``path`` (memory when None) and repair what an
+        interrupted process left unfinished.
+
+        ``path/public`` and ``path/private`` are two Oxigraph stores.
+        """
+        if path is None:
+            return cls()
+        if (path / "CURRENT").exists():
+            raise StoreError(
+                f"{path} is a store of an earlier layout (one Oxigraph directory); "
+                "move it aside and run `l4a load` again"
+            )
+        kg = cls(
+            EmbeddedStore(path / "public", read_only=read_only),
+            private_store(path, read_only=read_only),
+        )
+        if not read_only:
+            kg.recover()
+        return kg
 
     def close(self) -> None:
-        """Flush and release the store."""
+        """Flush and release the stores."""
         self.store.close()
+        self.private.close()
+
+    def recover(self) -> list[journal.Entry]:
+        """Finish or undo the operations an interrupted process left in the journal.
+
+        A submission whose public record was written is complete (only its journal
+        entry remains); one whose record is missing never happened, and what it wrote
+        to the private store is removed. An interrupted rebuild of the inferred graph is
+        run again. Returns the entries repaired.
+        """
+        from l4a_graph.validator.storage import SUBMIT, current_version, undo_submission
+
+        entries = journal.pending(self.private)
+        for entry in entries:
+            if entry.operation == SUBMIT:
+                stored = current_version(self.store, entry.subject)
+                if stored is None or stored[0] < entry.version:
+                    undo_submission(self.private, entry.subject, entry.version)
+            elif entry.operation == REASON:
+                self.reason(check=False)
+            journal.end(self.private, entry)
+        return entries
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -145,6 +199,9 @@ class KnowledgeGraph:
     ) -> list[LoadItem]:
         """Load user files; each replaces its graph (``graph``, or one named after the file).
 
+        A private graph (``graph/restricted/...``, see
+        :func:`~l4a_graph.namespaces.is_private_graph`) goes to the private store.
+
         Every file is checked and parsed before anything is swapped in, so a file that
         does not parse leaves the store unchanged. The inferred graph is rebuilt
         afterwards if it exists or ``reason`` is true.
@@ -163,11 +220,16 @@ class KnowledgeGraph:
             for path in item.paths:
                 _check_readable(path)
                 _check_syntax(path, item.fmt)
-        existing = set(self.store.named_graphs())
+        existing = set(self.store.named_graphs()) | set(self.private.named_graphs())
         for item in _progress(plan, progress):
             self._load_item(item, replace=item.graph in existing)
-        self._update_inferred(force=reason)
+        if any(item.graph is None or not ns.is_private_graph(item.graph) for item in plan):
+            self._update_inferred(force=reason)
         return plan
+
+    def store_for(self, graph: str | None) -> Store:
+        """The store that holds named graph ``graph`` (the public one for None)."""
+        return self.private if graph and ns.is_private_graph(graph) else self.store
 
     def _load_item(self, item: LoadItem, *, replace: bool) -> None:
         """Load the files of ``item``.
@@ -176,23 +238,18 @@ class KnowledgeGraph:
         is rebuilt in a staging graph and swapped in by one update, so nobody ever sees
         it half old, half new. (Swapping is slow on disk, which is why new graphs skip it.)
         """
+        store = self.store_for(item.graph)
         if not replace or item.graph is None:
             for path in item.paths:
-                self._load_file(path, item.fmt, item.graph)
+                _load_file(store, path, item.fmt, item.graph)
             return
         staging = f"{ns.GRAPH_STAGING}{uuid4()}"
         try:
             for path in item.paths:
-                self._load_file(path, item.fmt, staging)
-            self.store.replace_graph(item.graph, staging)
+                _load_file(store, path, item.fmt, staging)
+            store.replace_graph(item.graph, staging)
         finally:
-            self.store.drop_graph(staging)
-
-    def _load_file(self, path: Path, fmt: Format, graph: str | None) -> None:
-        if path.stat().st_size >= BULK_LOAD_BYTES:
-            self.store.bulk_load(path, fmt, graph)
-        else:
-            self.store.load(path, fmt, graph)
+            store.drop_graph(staging)
 
     def ensure_loaded(self, *, progress: bool = False) -> bool:
         """Load the shipped data (and its entailments) when the store is empty; True if it did."""
@@ -233,8 +290,11 @@ class KnowledgeGraph:
         return Stats(graphs, entities)
 
     def export(self, out: IO[bytes], fmt: Format, graph: str | None = None) -> None:
-        """Write the dataset (or one graph) to ``out``; triple formats get the union."""
-        self.store.dump(out, fmt, graph)
+        """Write the public dataset (or one graph, maybe private) to ``out``.
+
+        Triple formats get the union of the public graphs.
+        """
+        self.store_for(graph).dump(out, fmt, graph)
 
     # -- submissions (l4a_graph.validator) -----------------------------------------------
 
@@ -258,7 +318,7 @@ class KnowledgeGraph:
         report = self.validate(submission, stage=2)
         if not report.conforms:
             return Submitted(report, None)
-        stored = store_submission(self.store, submission, by=by)
+        stored = store_submission(self.store, self.private, submission, by=by)
         self._update_inferred(force=False)
         return Submitted(report, stored)
 
@@ -271,12 +331,31 @@ class KnowledgeGraph:
         """
         from l4a_graph.reasoner import reason
 
-        return reason(self.store, engine, check_consistency=check)
+        # Journalled: the rebuild drops the graph first, so an interrupted one is redone.
+        entry = journal.begin(self.private, REASON, ns.GRAPH_INFERRED)
+        report = reason(self.store, engine, check_consistency=check)
+        journal.end(self.private, entry)
+        return report
 
     def _update_inferred(self, *, force: bool) -> None:
         """After a load: rebuild the inferred graph if there is one, or if asked to."""
         if force or ns.GRAPH_INFERRED in self.store.named_graphs():
             self.reason(check=False)
+
+
+def private_store(path: Path, *, read_only: bool = False) -> EmbeddedStore:
+    """The private store of the store directory ``path`` (empty, in memory, when a
+    read-only open finds none)."""
+    if read_only and not (path / "private").exists():
+        return EmbeddedStore()
+    return EmbeddedStore(path / "private", read_only=read_only)
+
+
+def _load_file(store: Store, path: Path, fmt: Format, graph: str | None) -> None:
+    if path.stat().st_size >= BULK_LOAD_BYTES:
+        store.bulk_load(path, fmt, graph)
+    else:
+        store.load(path, fmt, graph)
 
 
 def _group(files: list[tuple[Path, str]]) -> list[LoadItem]:

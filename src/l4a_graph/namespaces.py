@@ -25,6 +25,40 @@ GRAPH_SYNTHETIC: Final = GRAPH + "synthetic"
 GRAPH_STAGING: Final = GRAPH + "staging/"
 """Prefix of the temporary graphs a load writes before it swaps them in atomically."""
 
+GRAPH_RESTRICTED: Final = GRAPH + "restricted/"
+"""Prefix of the graphs of contact details of people: token holders only."""
+GRAPH_ARCHIVE: Final = GRAPH + "archive/"
+"""Prefix of the superseded submission versions, kept out of the public dataset."""
+GRAPH_WORKSPACE: Final = GRAPH + "workspace/"
+"""Prefix of the Secretariat workspace: drafts, pending applications, reviews."""
+GRAPH_JOURNAL: Final = GRAPH + "journal"
+"""Operations begun and not yet finished, so an interrupted one is repaired on open."""
+PRIVATE_GRAPH_PREFIXES: Final = (GRAPH_RESTRICTED, GRAPH_ARCHIVE, GRAPH_WORKSPACE, GRAPH_JOURNAL)
+"""Graphs under these IRIs live in the private store, never in the public one."""
+
+
+def is_private_graph(iri: str) -> bool:
+    """Whether the named graph ``iri`` belongs in the private store.
+
+    Examples
+    --------
+    >>> is_private_graph(GRAPH_RESTRICTED + "contacts/venice")
+    True
+    >>> is_private_graph(GRAPH_PROVENANCE)
+    False
+    """
+    return iri.startswith(PRIVATE_GRAPH_PREFIXES)
+
+
+def restricted_graph(slug: str, version: int) -> str:
+    """Return the graph of the contact details of version ``version`` of HUB ``slug``."""
+    return f"{GRAPH_RESTRICTED}submission/{slug}/v{version}"
+
+
+def archive_graph(slug: str, version: int) -> str:
+    """Return the graph where superseded version ``version`` of HUB ``slug`` is kept."""
+    return f"{GRAPH_ARCHIVE}submission/{slug}/v{version}"
+
 
 def reference_graph(name: str) -> str:
     """Return the named graph of the reference dataset ``name`` (e.g. ``sdg``)."""
@@ -65,5 +99,7 @@ PREFIXES: Final[dict[str, str]] = {
     "region": ID + "region/",
     "country": ID + "country/",
     "place": ID + "place/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
 }
 """Prefixes known to every query; users may write ``l4a:Hub`` without declaring it."""

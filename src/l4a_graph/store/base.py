@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, TypeAlias
 
 from pyoxigraph import (
+    NamedNode,
     Quad,
     QueryBoolean,
     QuerySolutions,
@@ -96,3 +97,21 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def copy_graph(source: Store, graph: str, target: Store, into: str) -> None:
+    """Copy named graph ``graph`` of ``source`` into ``target`` as ``into``, replacing it.
+
+    Two stores cannot share a transaction: the copy is idempotent instead, so an
+    interrupted one is simply made again.
+    """
+    triples = source.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(triples, QueryTriples)
+    write_graph(target, into, [Quad(t.subject, t.predicate, t.object) for t in triples])
+
+
+def write_graph(store: Store, graph: str, quads: Iterable[Quad]) -> None:
+    """Replace ``graph`` of ``store`` by ``quads`` (whatever graph they name)."""
+    target = NamedNode(graph)
+    store.drop_graph(graph)
+    store.add(Quad(q.subject, q.predicate, q.object, target) for q in quads)

@@ -2,24 +2,30 @@
 
 ``?graph=IRI`` names a graph; ``?default`` the default graph, which here is the union
 of all named graphs, so it can be read but not written. GET and HEAD are public; PUT
-(replace), POST (merge) and DELETE need the operator's token. A PUT is parsed into a
+(replace), POST (merge) and DELETE need the operator's token. Private graphs
+(``graph/restricted/...`` and the others of :data:`~l4a_graph.namespaces.PRIVATE_GRAPH_PREFIXES`)
+live in the private store: reading them needs the token too. A PUT is parsed into a
 staging graph first and swapped in atomically; a body is parsed whole before anything
 is written, so one that does not parse changes nothing.
 """
 
 from __future__ import annotations
 
+import io
 import urllib.parse
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Final, TypeAlias
 
 from flask import Blueprint, Response, request, url_for
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple, parse
 
 from l4a_graph.errors import NotFoundError
-from l4a_graph.formats import Format, for_media_type
-from l4a_graph.namespaces import GRAPH_STAGING
+from l4a_graph.formats import Format, by_name, for_media_type
+from l4a_graph.namespaces import GRAPH_STAGING, is_private_graph
 from l4a_graph.sparql import Term
+from l4a_graph.store import Store
 from l4a_graph.web.auth import require_token
 from l4a_graph.web.cors import cross_origin
 from l4a_graph.web.errors import (
@@ -28,7 +34,7 @@ from l4a_graph.web.errors import (
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
-from l4a_graph.web.negotiation import GRAPH_FORMATS
+from l4a_graph.web.negotiation import GRAPH_FORMATS, MediaFormat
 from l4a_graph.web.protocol import format_choice, graph_iris
 from l4a_graph.web.responses import empty, send_answer
 from l4a_graph.web.state import web
@@ -49,8 +55,9 @@ Subject: TypeAlias = NamedNode | BlankNode | Triple
 def data() -> Response:
     """Read, replace, merge into or delete a graph."""
     graph = _target()
+    private = graph is not None and is_private_graph(graph)
     if request.method in ("GET", "HEAD"):
-        return _read(graph)
+        return _read_private(graph) if graph and private else _read(graph)
     state = web()
     if state.settings.read_only:
         raise MethodNotAllowedError("this server is read-only", READ_METHODS)
@@ -61,11 +68,12 @@ def data() -> Response:
             "name a graph with ?graph=IRI",
             READ_METHODS,
         )
+    writing = state.service.writing_private if private else state.service.writing
     if request.method == "DELETE":
-        return _delete(graph)
+        return _delete(graph, writing)
     fmt = _body_format()
     triples = _parse_body(request.get_data(), fmt)
-    with state.service.writing() as store:
+    with writing() as store:
         existed = graph in store.named_graphs()
         if request.method == "PUT":
             staging = f"{GRAPH_STAGING}{uuid.uuid4()}"
@@ -93,10 +101,7 @@ def _target() -> str | None:
 
 def _read(graph: str | None) -> Response:
     state = web()
-    fmt = format_choice(GRAPH_FORMATS)
-    if fmt is None:
-        types = ", ".join(f.media_type for f in GRAPH_FORMATS)
-        raise NotAcceptableError(f"graphs are available as {types}")
+    fmt = _graph_format()
     if graph is not None and graph not in state.service.snapshot.graphs:
         raise NotFoundError(f"there is no graph <{graph}>")
     # The graph is the query's dataset: its IRI is never pasted into query text.
@@ -110,8 +115,32 @@ def _read(graph: str | None) -> Response:
     return send_answer(answer, 0)
 
 
-def _delete(graph: str) -> Response:
-    with web().service.writing() as store:
+def _read_private(graph: str) -> Response:
+    """A private graph, for the token holder only, dumped by this process."""
+    require_token("read of a restricted graph")
+    fmt = _graph_format()
+    out = io.BytesIO()
+    with web().service.writing_private() as private:
+        if graph not in private.named_graphs():
+            raise NotFoundError(f"there is no graph <{graph}>")
+        private.dump(out, by_name(fmt.rdf_name or "ttl"), graph)
+    response = Response(out.getvalue(), content_type=fmt.content_type)
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    response.vary.add("Authorization")
+    return response
+
+
+def _graph_format() -> MediaFormat:
+    fmt = format_choice(GRAPH_FORMATS)
+    if fmt is None:
+        types = ", ".join(f.media_type for f in GRAPH_FORMATS)
+        raise NotAcceptableError(f"graphs are available as {types}")
+    return fmt
+
+
+def _delete(graph: str, writing: Callable[[], AbstractContextManager[Store]]) -> Response:
+    with writing() as store:
         if graph not in store.named_graphs():
             raise NotFoundError(f"there is no graph <{graph}>")
         store.drop_graph(graph)

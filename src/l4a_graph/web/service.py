@@ -23,7 +23,9 @@ from typing import BinaryIO
 
 from l4a_graph.formats import by_name
 from l4a_graph.knowledge_graph import KnowledgeGraph
+from l4a_graph.namespaces import is_private_graph
 from l4a_graph.store import EmbeddedStore, Store
+from l4a_graph.store.base import copy_graph
 from l4a_graph.web import worker
 from l4a_graph.web.errors import NotAcceptableError, WebError
 from l4a_graph.web.negotiation import GRAPH_FORMATS, TABULAR_FORMATS
@@ -242,8 +244,27 @@ class QueryService:
         self.start()
         with self._write_lock:
             yield self.kg.store
+            self._keep_private_graphs_out()
             self._publish()
         self._collect()
+
+    @contextmanager
+    def writing_private(self) -> Iterator[Store]:
+        """Write to the private store, one writer at a time; no snapshot is published,
+        since the query workers never see the private store."""
+        with self._write_lock:
+            yield self.kg.private
+
+    def _keep_private_graphs_out(self) -> None:
+        """Move any private graph a write created in the public store to the private one.
+
+        /update refuses updates that name a private graph, but an update can compute a
+        graph IRI; this sweep runs before the snapshot is published, so none is ever seen.
+        """
+        store = self.kg.store
+        for graph in [g for g in store.named_graphs() if is_private_graph(g)]:
+            copy_graph(store, graph, self.kg.private, graph)
+            store.drop_graph(graph)
 
     def _publish(self) -> None:
         """Snapshot the store (the caller holds the write lock)."""

@@ -12,6 +12,8 @@ from typing import Final
 from flask import Blueprint, Response, request
 
 from l4a_graph.errors import QueryError
+from l4a_graph.namespaces import is_private_graph
+from l4a_graph.sparql import tokens
 from l4a_graph.web.access_log import note
 from l4a_graph.web.auth import require_token
 from l4a_graph.web.errors import BadRequestError, ForbiddenError
@@ -45,9 +47,22 @@ def update() -> Response:
         )
     note(query=text)
     check_fetches(text, state.settings.allowed_endpoints, update=True)
+    _check_public(text)
     try:
         with state.service.writing() as store:
             store.update(text)
     except QueryError as error:
         raise BadRequestError(syntax_message(error)) from error
     return empty()
+
+
+def _check_public(text: str) -> None:
+    """Refuse an update that names a private graph: it would write it into the public
+    store. (One that computes such an IRI is caught by the service before publishing.)"""
+    for token in tokens(text):
+        iri = token.text[1:-1]
+        if token.kind == "iri" and is_private_graph(iri):
+            raise BadRequestError(
+                f"<{iri}> is a private graph, kept out of the public dataset: "
+                "write it with PUT or POST /data?graph=IRI"
+            )
