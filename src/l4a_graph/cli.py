@@ -328,6 +328,7 @@ def main() -> None:
     cli(prog_name="l4a")
 
 
+from l4a_graph import backup_cli as _backup_cli  # noqa: E402,F401
 from l4a_graph import synthetic_cli as _synthetic_cli  # noqa: E402,F401
 from l4a_graph.analyses import commands as _analyses_commands  # noqa: E402,F401
 from l4a_graph.publish import commands as _publish_commands  # noqa: E402,F401

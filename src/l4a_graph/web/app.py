@@ -16,6 +16,7 @@ from l4a_graph.analyses import api as matchmaking_api
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.web import (
     access_log,
+    admin,
     cors,
     errors,
     graph_store,
@@ -79,7 +80,7 @@ def create_app(kg: KnowledgeGraph | None = None, config: Mapping[str, Any] | Non
     access_log.init_app(app)
     limiter = rate_limits.init_app(app, settings.rate_limit)
     limiter.exempt(health.bp)
-    for blueprint in (sparql.bp, update.bp, graph_store.bp, health.bp):
+    for blueprint in (sparql.bp, update.bp, graph_store.bp, health.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(matchmaking_api.bp)
     site.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Final
 
 import click
 
+from l4a_graph.backup import SERVER_RECORD
 from l4a_graph.cli import State, cli, pass_state
 from l4a_graph.output import table
 from l4a_graph.web.access_log import LOGGER
@@ -106,6 +108,7 @@ def serve(
     # SIGTERM (a service manager stopping us) ends the loop like Ctrl-C, so workers and
     # snapshots are cleaned up in ``finally``.
     signal.signal(signal.SIGTERM, _exit)
+    record: Path | None = None
     try:
         service.start()
         address = f"[{host}]" if ":" in host else host
@@ -121,6 +124,7 @@ def serve(
             f"{settings.threads} threads, {mode}); Ctrl-C stops",
             err=True,
         )
+        record = _record_server(state, host, server.effective_port)
         server.run()
     except KeyboardInterrupt:
         click.echo("l4a: stopping", err=True)
@@ -128,6 +132,18 @@ def serve(
         server.task_dispatcher.shutdown()  # lets running requests end before the sockets close
         server.close()
         service.close()
+        if record is not None:
+            record.unlink(missing_ok=True)
+
+
+def _record_server(state: State, host: str, port: int) -> Path | None:
+    """Say in the store directory where this server listens, for ``l4a backup``."""
+    if state.store_dir is None or state.endpoints is not None:
+        return None
+    local = "[::1]" if ":" in host else "127.0.0.1"
+    record = state.store_dir / SERVER_RECORD
+    record.write_text(json.dumps({"url": f"http://{local}:{port}", "pid": os.getpid()}), "utf-8")
+    return record
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from l4a_graph.backup import Manifest, backup_stores
 from l4a_graph.formats import by_name
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.namespaces import is_private_graph
@@ -254,6 +255,27 @@ class QueryService:
         since the query workers never see the private store."""
         with self._write_lock:
             yield self.kg.private
+
+    def backup(self, target: Path) -> Manifest:
+        """Back both stores up to ``target`` between two writes (see :mod:`l4a_graph.backup`).
+
+        Raises
+        ------
+        WebError
+            409 if the stores are in memory.
+        """
+        stores = {"public": self.kg.store, "private": self.kg.private}
+        on_disk = {
+            name: store
+            for name, store in stores.items()
+            if isinstance(store, EmbeddedStore) and store.path is not None
+        }
+        if len(on_disk) != len(stores):
+            raise WebError(
+                "the server's store is in memory: there is nothing to back up", status=409
+            )
+        with self._write_lock:
+            return backup_stores(on_disk, target)
 
     def _keep_private_graphs_out(self) -> None:
         """Move any private graph a write created in the public store to the private one.
