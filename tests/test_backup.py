@@ -87,7 +87,9 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(
     (tmp_path / "empty").mkdir()
     result = runner.invoke(cli, ["--store", str(filled), "restore", str(tmp_path / "empty")])
     assert result.exit_code == 2 and "not a backup" in result.output
-    assert runner.invoke(cli, ["--store", str(filled), "backup", str(tmp_path / "b")]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["--store", str(filled), "backup", str(tmp_path / "b")]).exit_code == 0
+    )
     manifest = tmp_path / "b" / MANIFEST
     data = json.loads(manifest.read_text())
     data["quads"]["public"] += 1
@@ -113,8 +115,10 @@ def served(filled: Path) -> Iterator[str]:
         port = probe.getsockname()[1]
     env = {**os.environ, "L4A_WRITE_TOKEN": TOKEN, "L4A_RATE_LIMIT": "", "L4A_QUERY_WORKERS": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-c", "from l4a_graph.cli import main; main()"]
-        + ["--store", str(filled), "serve", "--port", str(port)],
+        [
+            *(sys.executable, "-c", "from l4a_graph.cli import main; main()"),
+            *("--store", str(filled), "serve", "--port", str(port)),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

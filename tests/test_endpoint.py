@@ -1078,7 +1078,7 @@ def test_a_worker_stops_itself_past_the_limit(kg: KnowledgeGraph) -> None:
     from l4a_graph.web.worker import Job, Open, Ready
 
     service = QueryService(kg, resolve_settings({"query_workers": 1}, {}))
-    worker = _Worker()
+    worker = _Worker(0)
     try:
         worker.connection.send(Open(service.snapshot.location))
         assert isinstance(worker.connection.recv(), Ready)
@@ -1089,6 +1089,24 @@ def test_a_worker_stops_itself_past_the_limit(kg: KnowledgeGraph) -> None:
     finally:
         worker.kill()
         service.close()
+
+
+def test_a_query_over_the_memory_limit_ends_its_worker_only(kg: KnowledgeGraph) -> None:
+    """The worker's heap is capped: a query that needs more gets a 503 that says so,
+    and the next query is answered by the replacement worker."""
+    app = make_app(kg, query_workers=1, worker_memory_mb=300, query_timeout=60)
+    hungry = (
+        "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
+        "BIND (CONCAT(STR(?c), STR(?f), STR(?a)) AS ?x) }"
+    )
+    try:
+        client = app.test_client()
+        response = sparql(client, hungry)
+        assert response.status_code == 503 and "300 MiB" in response.text
+        assert asks(client, "ASK { ?s a l4a:Hub }")
+        assert app.extensions["l4a"].service.pool.restarts == 1
+    finally:
+        close(app)
 
 
 # -- a real server: waitress in a subprocess --------------------------------------------

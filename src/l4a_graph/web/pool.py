@@ -18,6 +18,7 @@ so a Ctrl-C at the terminal reaches only the server, which then closes them.
 from __future__ import annotations
 
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -39,11 +40,11 @@ WORKER_MAIN: Final = "from l4a_graph.web.worker import main; main()"
 class _Worker:
     """One worker process and the parent's end of its socket."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_bytes: int) -> None:
         parent, child = socket.socketpair()
         with child:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", WORKER_MAIN, str(child.fileno())],
+                [sys.executable, "-c", WORKER_MAIN, str(child.fileno()), str(memory_bytes)],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
@@ -73,10 +74,14 @@ class WorkerPool:
     ----------
     size
         The number of workers, which is the number of queries run at once.
+    memory_bytes
+        The most memory each worker may allocate (0: no limit); a query that needs more
+        ends its worker, which is replaced.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory_bytes: int = 0) -> None:
         self.size = size
+        self.memory_bytes = memory_bytes
         self.restarts = 0
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
@@ -87,10 +92,24 @@ class WorkerPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker()
+        worker = _Worker(self.memory_bytes)
         with self._lock:
             self._workers.add(worker)
         self._idle.put(worker)
+
+    def _obituary(self, worker: _Worker) -> str:
+        """Why ``worker`` died while answering, as far as its exit status tells."""
+        try:
+            status = worker.process.wait(5)
+        except subprocess.TimeoutExpired:
+            status = None
+        if self.memory_bytes and status == -signal.SIGABRT:
+            return (
+                f"the query needed more than the {self.memory_bytes // 2**20} MiB of memory "
+                "a query may use (worker_memory_mb); make it lighter (a LIMIT, fewer "
+                "unbound patterns, no ORDER BY on a large result)"
+            )
+        return "the query worker died while answering; retry, or make the query lighter"
 
     @property
     def busy(self) -> int:
@@ -147,10 +166,7 @@ class WorkerPool:
             healthy = True
             return reply
         except (EOFError, OSError) as error:
-            raise WorkerFailedError(
-                "the query worker died while answering (out of memory?); retry, or "
-                "make the query lighter"
-            ) from error
+            raise WorkerFailedError(self._obituary(worker)) from error
         finally:
             with self._lock:
                 self._busy -= 1

@@ -114,7 +114,9 @@ class QueryService:
                 self._snapshots = self._mkdtemp(store.path.parent, ".l4a-snapshots-")
             with self._write_lock:
                 self._publish()
-            self._pool = WorkerPool(self.settings.workers)
+            self._pool = WorkerPool(
+                self.settings.workers, self.settings.worker_memory_mb * 1024 * 1024
+            )
 
     def _mkdtemp(self, parent: Path | None, prefix: str) -> Path:
         path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))

@@ -37,6 +37,11 @@ class Settings:
     query_workers: int = _setting(
         0, "Query worker processes (0: two per CPU); each runs one query at a time."
     )
+    worker_memory_mb: int = _setting(
+        4096,
+        "Memory a query worker may allocate, in MiB (0: no limit); a query needing more "
+        "ends its worker, which is replaced, and the answer is 503.",
+    )
     queue_timeout: float = _setting(
         10.0, "Seconds a query waits for a free worker before the answer is 503."
     )

@@ -20,6 +20,7 @@ Started as ``python -c "from l4a_graph.web.worker import main; main()" FD``: not
 from __future__ import annotations
 
 import re
+import resource
 import signal
 import sys
 import traceback
@@ -241,6 +242,19 @@ def serve(connection: Connection) -> None:
 
 
 def main() -> None:
-    """Entry point: serve on the socket whose file descriptor is the first argument."""
+    """Entry point: serve on the socket whose file descriptor is the first argument,
+    within the memory limit in bytes of the second (0: none)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    limit_memory(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     serve(Connection(int(sys.argv[1])))
+
+
+def limit_memory(limit: int) -> None:
+    """Cap the heap of this process at ``limit`` bytes (0: no cap).
+
+    RLIMIT_DATA, not RLIMIT_AS: the store's files are memory-mapped and count in the
+    address space, not in the data segment. An allocation over the cap fails, and
+    Oxigraph aborts the process: the parent sees the worker die and replaces it.
+    """
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
