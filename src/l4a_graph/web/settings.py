@@ -89,6 +89,17 @@ class Settings:
         "so rate limits apply to the real client.",
     )
 
+    base_iri: str = _setting(
+        "https://w3id.org/l4a/",
+        "Persistent base IRI that the server's root stands for: GET /id/hub/x describes "
+        "<base_iri>id/hub/x (must end with '/').",
+    )
+    dumps_dir: str = _setting(
+        "",
+        "Folder of the dumps served at /dumps/ (empty: 'dumps' in the app's instance "
+        "folder); rebuilt when the data changes.",
+    )
+
     @property
     def workers(self) -> int:
         """The number of query worker processes to run.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Flask, current_app
 
 from l4a_graph.knowledge_graph import KnowledgeGraph
 from l4a_graph.web.service import QueryService
@@ -26,7 +26,7 @@ class WebState:
     """The bearer token for writes; empty when writes are refused."""
 
 
-def web() -> WebState:
-    """The :class:`WebState` of the current app."""
-    state: WebState = current_app.extensions[EXTENSION]
+def web(app: Flask | None = None) -> WebState:
+    """The :class:`WebState` of ``app`` (the current app when None)."""
+    state: WebState = (app or current_app).extensions[EXTENSION]
     return state
