@@ -477,3 +477,14 @@ def test_void_by_content_negotiation(client: FlaskClient) -> None:
 def test_search(client: FlaskClient) -> None:
     page = client.get("/search?q=bilbao&lang=es").text
     assert 'href="/id/hub/bilbao-city-of-values"' in page
+
+
+def test_the_dataset_iri_dereferences(client: FlaskClient) -> None:
+    """<https://w3id.org/l4a/dataset>, the subject of the VoID description, answers too."""
+    turtle = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    void = rdflib.URIRef("http://rdfs.org/ns/void#Dataset")
+    assert (rdflib.URIRef("https://w3id.org/l4a/dataset"), rdflib.RDF.type, void) in graph
+    page = client.get("/dataset?lang=fr", headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["Location"].endswith("/dumps/?lang=fr")

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from typing import Final
 
-from flask import Blueprint, Response, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
 from l4a_graph.formats import by_name as rdf_format
@@ -22,7 +31,7 @@ from l4a_graph.web.cors import cross_origin
 from l4a_graph.web.errors import NotAcceptableError
 from l4a_graph.web.negotiation import GRAPH_FORMATS
 from l4a_graph.web.protocol import format_choice
-from l4a_graph.web.site.conneg import HTML
+from l4a_graph.web.site.conneg import HTML, negotiate
 from l4a_graph.web.site.state import site
 from l4a_graph.web.state import web
 
@@ -69,6 +78,16 @@ def dump(name: str) -> Response:
     else:
         response.content_type = files[name].media_type
     return response
+
+
+@bp.route("/dataset")
+@cross_origin("GET", "HEAD")
+def dataset() -> ResponseReturnValue:
+    """The dataset's own IRI: its description in RDF, or the downloads page for a browser."""
+    if negotiate() is HTML:
+        query = f"?{request.query_string.decode()}" if request.query_string else ""
+        return redirect(url_for("site_downloads.listing") + query, 303)
+    return void()
 
 
 @bp.route("/.well-known/void")
