@@ -85,6 +85,25 @@ def test_hubs_by_pact_axis(fixture_kg: KnowledgeGraph) -> None:
     ]
 
 
+def test_section_coverage(fixture_kg: KnowledgeGraph) -> None:
+    """a (Europe): targets of goals 4 and 11, People; b (Africa): goal 4 from its targets,
+    11 named, Planet; c (Europe): goal 4 from its target, no axis."""
+    europe, africa, axis = ID + "section/europe", ID + "section/africa", ID + "pact-axis/"
+    assert run(fixture_kg, "section-coverage") == [
+        (africa, axis + "planet", "axis", EX + "b"),
+        (africa, SDG + "11", "goal", EX + "b"),
+        (africa, SDG + "4", "goal", EX + "b"),
+        (europe, axis + "people", "axis", EX + "a"),
+        (europe, SDG + "11", "goal", EX + "a"),
+        (europe, SDG + "4", "goal", EX + "a"),
+        (europe, SDG + "4", "goal", EX + "c"),
+    ]
+    assert run(fixture_kg, "section-coverage", section=europe, agenda="sdg:4") == [
+        (europe, SDG + "4", "goal", EX + "a"),
+        (europe, SDG + "4", "goal", EX + "c"),
+    ]
+
+
 def test_lead_lrgs_by_country_and_section(fixture_kg: KnowledgeGraph) -> None:
     assert run(fixture_kg, "lead-lrgs") == [
         (ID + "country/ES", ID + "section/europe", EX + "lrgA", "Town A", "1"),

@@ -25,6 +25,7 @@ from l4a_graph.web import (
     site,
     sparql,
     update,
+    workspace,
 )
 from l4a_graph.web.service import QueryService
 from l4a_graph.web.settings import resolve_settings
@@ -84,4 +85,5 @@ def create_app(kg: KnowledgeGraph | None = None, config: Mapping[str, Any] | Non
         app.register_blueprint(blueprint)
     app.register_blueprint(matchmaking_api.bp)
     site.init_app(app)
+    workspace.init_app(app)
     return app

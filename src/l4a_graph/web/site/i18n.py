@@ -39,6 +39,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
     "ontology": {"en": "Ontology", "fr": "Ontologie", "es": "Ontología"},
     "api": {"en": "JSON API", "fr": "API JSON", "es": "API JSON"},
+    "apply_nav": {"en": "Apply", "fr": "Candidater", "es": "Postular"},
     "language": {"en": "Language", "fr": "Langue", "es": "Idioma"},
     "intro": {
         "en": "Linked open data on the Local4Action HUBs of United Cities and Local "

@@ -4,15 +4,19 @@ YASGUI (vendored) edits and runs queries against this same endpoint; the library
 questions (``queries/``) are offered by title in the page's language and put into the
 editor ready to run (parameters with defaults bound, the page's language as ``?lang``,
 the prefixes they use declared). Without JavaScript, a plain form does the same job:
-``?named=<name>`` fills it with a question.
+``?named=<name>`` fills it with a question, and ``&<parameter>=<value>`` binds its
+parameters (the workspace dashboard links its numbers this way).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 
 from flask import Response, render_template, request
 
+from l4a_graph.errors import InputError
 from l4a_graph.namespaces import PREFIXES
 from l4a_graph.queries import NamedQuery, load_library
 from l4a_graph.sparql import tokens, with_bindings
@@ -39,13 +43,15 @@ class Question:
     text: str
 
 
-def editor_text(query: NamedQuery, lang: str) -> str:
-    """The query's text, ready to run: defaults (and ``lang``) bound, prefixes declared."""
+def editor_text(query: NamedQuery, lang: str, values: Mapping[str, str] | None = None) -> str:
+    """The query's text, ready to run: ``values`` (text by parameter name), else the
+    defaults (and ``lang``), bound; prefixes declared."""
     # Required parameters stay unbound: the reader fills them in (the header says how).
+    given = values or {}
     bindings = {
-        p.name: p.term(lang if p.name == "lang" else p.default or "")
+        p.name: p.term(given.get(p.name) or (lang if p.name == "lang" else p.default or ""))
         for p in query.parameters
-        if p.name == "lang" or p.default is not None
+        if p.name in given or p.name == "lang" or p.default is not None
     }
     text = with_bindings(query.text, bindings)
     used = {
@@ -73,6 +79,11 @@ def query_page(triples: int, graphs: int) -> Response:
     offered = questions(lang)
     named = request.args.get("named", "")
     chosen = next((q.text for q in offered if q.name == named), EXAMPLE)
+    query = site().cached(("library",), load_library).get(named)
+    if query is not None:  # ?named=hubs-by-stage&stage=IRI also binds the parameters
+        values = {p.name: v for p in query.parameters if (v := request.args.get(p.name))}
+        with suppress(InputError):  # a value of the wrong type is left out
+            chosen = editor_text(query, lang, values)
     page = render_template(
         "site/query.html",
         questions=offered,
