@@ -15,6 +15,7 @@ however written, can reach private data through a public route.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -42,6 +43,10 @@ if TYPE_CHECKING:  # the validator imports pyshacl, slow: it is loaded only when
 
 REASON = "reason"
 """The journal's name for a rebuild of the inferred graph."""
+LOAD = "load"
+"""The journal's name for a new graph being loaded in place."""
+SHIPPED = "load-shipped"
+"""The journal's name for the first load of the shipped data into an empty store."""
 
 RDF_SUFFIXES = frozenset("." + ext for fmt in FORMATS for ext in fmt.extensions)
 
@@ -147,23 +152,35 @@ class KnowledgeGraph:
         self.private.close()
 
     def recover(self) -> list[journal.Entry]:
-        """Finish or undo the operations an interrupted process left in the journal.
+        """Finish or undo the operations an interrupted process left unfinished.
 
-        A submission whose public record was written is complete (only its journal
-        entry remains); one whose record is missing never happened, and what it wrote
-        to the private store is removed. An interrupted rebuild of the inferred graph is
-        run again. Returns the entries repaired.
+        Staging graphs of an interrupted replacement are dropped. A submission whose
+        public record was written is complete; one whose record is missing never
+        happened, and what it wrote to the private store is removed. A new graph whose
+        load did not finish is dropped; an interrupted first load of the shipped data
+        is done again; an inferred graph that may lag behind the data is rebuilt. Every
+        repair can itself be interrupted and redone. Returns the entries repaired.
         """
         from l4a_graph.validator.storage import SUBMIT, current_version, undo_submission
 
+        for store in (self.store, self.private):
+            for graph in store.named_graphs():
+                if graph.startswith(ns.GRAPH_STAGING):
+                    store.drop_graph(graph)
         entries = journal.pending(self.private)
+        operations = {entry.operation for entry in entries}
         for entry in entries:
             if entry.operation == SUBMIT:
                 stored = current_version(self.store, entry.subject)
                 if stored is None or stored[0] < entry.version:
                     undo_submission(self.private, entry.subject, entry.version)
-            elif entry.operation == REASON:
-                self.reason(check=False)
+            elif entry.operation == LOAD:
+                self.store_for(entry.subject).drop_graph(entry.subject)
+        if SHIPPED in operations:
+            self.load_shipped(reason=True)
+        elif REASON in operations:
+            self.reason(check=False)
+        for entry in entries:
             journal.end(self.private, entry)
         return entries
 
@@ -221,10 +238,10 @@ class KnowledgeGraph:
                 _check_readable(path)
                 _check_syntax(path, item.fmt)
         existing = set(self.store.named_graphs()) | set(self.private.named_graphs())
-        for item in _progress(plan, progress):
-            self._load_item(item, replace=item.graph in existing)
-        if any(item.graph is None or not ns.is_private_graph(item.graph) for item in plan):
-            self._update_inferred(force=reason)
+        public = any(item.graph is None or not ns.is_private_graph(item.graph) for item in plan)
+        with self._inferred_follows(force=reason, changes=public):
+            for item in _progress(plan, progress):
+                self._load_item(item, replace=item.graph in existing)
         return plan
 
     def store_for(self, graph: str | None) -> Store:
@@ -240,8 +257,12 @@ class KnowledgeGraph:
         """
         store = self.store_for(item.graph)
         if not replace or item.graph is None:
+            # Journalled: a graph of several files, or bulk-loaded, may be left partial.
+            entry = journal.begin(self.private, LOAD, item.graph) if item.graph else None
             for path in item.paths:
                 _load_file(store, path, item.fmt, item.graph)
+            if entry:
+                journal.end(self.private, entry)
             return
         staging = f"{ns.GRAPH_STAGING}{uuid4()}"
         try:
@@ -255,7 +276,10 @@ class KnowledgeGraph:
         """Load the shipped data (and its entailments) when the store is empty; True if it did."""
         if not self.store.is_empty():
             return False
+        # Journalled: once part of it is in, the store is no longer empty.
+        entry = journal.begin(self.private, SHIPPED, ns.GRAPH_ONTOLOGY)
         self.load_shipped(progress=progress, reason=True)
+        journal.end(self.private, entry)
         return True
 
     # -- reading -----------------------------------------------------------------
@@ -318,8 +342,8 @@ class KnowledgeGraph:
         report = self.validate(submission, stage=2)
         if not report.conforms:
             return Submitted(report, None)
-        stored = store_submission(self.store, self.private, submission, by=by)
-        self._update_inferred(force=False)
+        with self._inferred_follows(force=False):
+            stored = store_submission(self.store, self.private, submission, by=by)
         return Submitted(report, stored)
 
     # -- reasoning (l4a_graph.reasoner) ------------------------------------------------
@@ -337,10 +361,24 @@ class KnowledgeGraph:
         journal.end(self.private, entry)
         return report
 
-    def _update_inferred(self, *, force: bool) -> None:
-        """After a load: rebuild the inferred graph if there is one, or if asked to."""
-        if force or ns.GRAPH_INFERRED in self.store.named_graphs():
-            self.reason(check=False)
+    @contextmanager
+    def _inferred_follows(self, *, force: bool, changes: bool = True) -> Iterator[None]:
+        """Around a write that ``changes`` the public data: afterwards, rebuild the inferred
+        graph if there is one (or if ``force``).
+
+        The rebuild is journalled before the write starts, so a process killed anywhere
+        in the block, or a write that fails half-way, leaves an entry that
+        :meth:`recover` acts on: the inferred graph never silently lags behind.
+        """
+        if not changes or not (force or ns.GRAPH_INFERRED in self.store.named_graphs()):
+            yield
+            return
+        entry = journal.begin(self.private, REASON, ns.GRAPH_INFERRED)
+        yield
+        from l4a_graph.reasoner import reason
+
+        reason(self.store, "fast", check_consistency=False)
+        journal.end(self.private, entry)
 
 
 def private_store(path: Path, *, read_only: bool = False) -> EmbeddedStore:

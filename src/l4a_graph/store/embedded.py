@@ -47,6 +47,7 @@ class EmbeddedStore(Store):
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._ox = OxStore(str(path))
+                _remove_bulk_leftovers(path)
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
 
@@ -156,3 +157,14 @@ class EmbeddedStore(Store):
             self._ox.flush()
         # Oxigraph releases the directory lock only when its store object is freed.
         self._ox = None
+
+
+def _remove_bulk_leftovers(path: Path) -> None:
+    """Delete the files a bulk load killed before its end left in ``path``.
+
+    A bulk load writes ``bulk-*.sst`` files, then has the database take them in; a
+    process killed in between leaves them, unused, for ever. Only the process holding
+    the store's lock (this one, just opened) can be loading, so none is in use.
+    """
+    for leftover in path.glob("bulk-*.sst"):
+        leftover.unlink(missing_ok=True)
