@@ -6,6 +6,11 @@
 ``comment``, ``lang``) records the Secretariat's decision; like every write it needs the
 operator's bearer token. Errors are the project's own (unknown HUB: 404, bad weights:
 400), answered by the app's error handlers.
+
+The projections matching ranks on are read from the store once per published snapshot
+(keyed by its generation: every write through the app publishes a new one), so only the
+first request after a change reads the store; the Secretariat's decisions are read on
+every request.
 """
 
 from __future__ import annotations
@@ -38,14 +43,21 @@ def candidates() -> Response:
     hub, lrg, territory = (args.get(name) or None for name in ("hub", "lrg", "territory"))
     if sum(x is not None for x in (hub, lrg, territory)) != 1:
         raise InputError("give exactly one of hub, lrg or territory")
+    state = web()
+    top, weights, lang = (
+        _top(args.get("top", "10")),
+        Weights.parse(args.get("weights")),
+        _lang(args.get("lang", "en")),
+    )
     _, result = match_in(
-        web().kg,
+        state.kg,
         hub=hub,
         lrg=lrg,
         territory=territory,
-        top=_top(args.get("top", "10")),
-        weights=Weights.parse(args.get("weights")),
-        lang=_lang(args.get("lang", "en")),
+        top=top,
+        weights=weights,
+        lang=lang,
+        version=state.service.snapshot.location.generation,
     )
     return jsonify(result.as_dict())
 

@@ -11,7 +11,8 @@ dimension, timing) only raise or lower it::
 
 so two HUBs that have nothing in common are never matched because they happen to run
 at the same time on different continents. Scores are rounded to six decimals and ties
-are broken by IRI, so a ranking is the same on every run.
+are broken by IRI, and a pair's score does not depend on which other HUBs are scored
+with it (one HUB, a block, all), so a ranking is the same on every run and every path.
 
 Why the default weights (:class:`Weights`): a shared stakeholder (brokers, .32) is a
 relationship that exists, rarely there by chance; shared targets (.30, resource
@@ -24,20 +25,19 @@ in the top ten for every pair sharing two kinds of hidden structure.
 """
 
 # networkx's convention, followed here: a graph is ``G``.
-# ruff: noqa: N803, N806
+# ruff: noqa: N803
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg.blas import saxpy
 
 from l4a_graph import __version__
 from l4a_graph.analyses.brokers import brokers
@@ -48,17 +48,16 @@ from l4a_graph.analyses.graphs import (
     DTYPE,
     LANGUAGES,
     FloatArray,
+    GraphLike,
     HubViews,
     Incidence,
-    find_node,
-    hub_views,
-    hubs_in_territory,
-    hubs_of_stakeholder,
-    label,
-    typed_graph,
+    Nodes,
+    as_nodes,
+    hub_views,  # noqa: F401 (the examples use it)
 )
 from l4a_graph.analyses.localglobal import local_global_bonus
 from l4a_graph.analyses.pathsim import pathsim
+from l4a_graph.analyses.store_views import projections
 from l4a_graph.analyses.targets import WEIGHTINGS, Weighting, shared_targets
 from l4a_graph.analyses.timing import ASSUMED_DAYS, timing_overlap
 from l4a_graph.namespaces import ID
@@ -78,6 +77,7 @@ __all__ = [
     "combined_scores",
     "explain",
     "match",
+    "match_in",
     "rank",
     "rank_all",
     "resolve_query",
@@ -85,8 +85,15 @@ __all__ = [
 ]
 
 METHOD: Final = "l4a-graph combined matchmaking"
-METHOD_VERSION: Final = "1"
-"""Version of the scoring formula; it changes whenever a ranking could change."""
+METHOD_VERSION: Final = "2"
+"""Version of the scoring formula; it changes whenever a ranking could change.
+
+2: every score is computed in the same order whatever other HUBs are scored with it
+(sparse-by-dense products, see :func:`~l4a_graph.analyses.graphs.row_products`, and
+elementwise sums instead of BLAS ``saxpy``); in version 1 a score could change in its
+last bit with the block it was computed in, and so could a ranking at a rounding tie.
+Scores can differ from version 1 in the sixth decimal.
+"""
 
 SUBSTANCE: Final = (
     "targets",
@@ -99,6 +106,8 @@ SUBSTANCE: Final = (
 CONTEXT: Final = ("local_global", "timing")
 DIMENSIONS: Final = ("region", "section")
 DECIMALS: Final = 6
+SAMPLE_STRIDE: Final = 8
+""":func:`rank` samples every 8th column of a row for its floor (see its notes)."""
 
 
 def _weight(default: object, help: str) -> Any:
@@ -222,6 +231,13 @@ def signal_scores(
     >>> sorted(signal_scores(hub_views(G), [0], Weights()))[:3]
     ['brokers', 'complementarity', 'local_global']
     """
+    return {name: compute() for name, compute in _signals(views, rows, weights).items()}
+
+
+def _signals(
+    views: HubViews, rows: Sequence[int] | npt.NDArray[np.intp], weights: Weights
+) -> dict[str, Callable[[], FloatArray]]:
+    """How to compute each signal with a weight above 0 (see :func:`signal_scores`)."""
     w = weights
     compute: dict[str, Callable[[], FloatArray]] = {
         "targets": lambda: shared_targets(
@@ -239,7 +255,7 @@ def signal_scores(
         ),
         "timing": lambda: timing_overlap(views.start, views.end, rows, assumed_days=w.assumed_days),
     }
-    return {name: f() for name, f in compute.items() if getattr(w, name) > 0}
+    return {name: f for name, f in compute.items() if getattr(w, name) > 0}
 
 
 def _dimension(views: HubViews, name: str) -> Incidence:
@@ -260,29 +276,47 @@ def combined_scores(signals: Mapping[str, FloatArray], weights: Weights) -> Floa
     >>> combined_scores(s, w).tolist()  # 0.5 * (1 + 0.5) / (1 + 0.5 + 0.5)
     [[0.375]]
     """
-    total_weight = sum(getattr(weights, name) for name in SUBSTANCE)
     shape = next(iter(signals.values())).shape
+    return _combine({name: _given(s) for name, s in signals.items()}, shape, weights)
+
+
+def _given(value: FloatArray) -> Callable[[], FloatArray]:
+    return lambda: value
+
+
+def _combine(
+    signals: Mapping[str, Callable[[], FloatArray]], shape: tuple[int, ...], weights: Weights
+) -> FloatArray:
+    """:func:`combined_scores`, each signal computed when it is added, then dropped.
+
+    Scoring a block holds two block-sized arrays besides the total instead of one per
+    signal: less memory, and the arrays stay in cache.
+    """
+    total_weight = sum(getattr(weights, name) for name in SUBSTANCE)
     total = np.zeros(shape, dtype=DTYPE)
+    scratch = np.empty(shape, dtype=DTYPE)
     for name in SUBSTANCE:
         if name in signals:
-            _add_scaled(total, signals[name], getattr(weights, name) / total_weight)
+            _add_scaled(total, signals[name](), getattr(weights, name) / total_weight, scratch)
     context_weight = sum(getattr(weights, name) for name in CONTEXT)
     if context_weight > 0:
         context = np.ones(shape, dtype=DTYPE)
         for name in CONTEXT:
             if name in signals:
-                _add_scaled(context, signals[name], getattr(weights, name))
+                _add_scaled(context, signals[name](), getattr(weights, name), scratch)
         total *= context
         total *= DTYPE(1.0 / (1.0 + context_weight))
     return np.round(total, DECIMALS, out=total)
 
 
-def _add_scaled(target: FloatArray, source: FloatArray, weight: float) -> None:
-    """``target += weight * source`` in one pass (BLAS axpy) over contiguous arrays."""
-    if target.flags.c_contiguous and source.flags.c_contiguous and source.dtype == DTYPE:
-        saxpy(source.ravel(), target.ravel(), a=weight)
-    else:
-        target += DTYPE(weight) * source
+def _add_scaled(target: FloatArray, source: FloatArray, weight: float, scratch: FloatArray) -> None:
+    """``target += weight * source``, elementwise in single precision.
+
+    Not BLAS ``saxpy``: it rounds differently in its vectorized body (fused multiply-add)
+    and in its tail, so a cell's score would depend on where it falls in the block.
+    """
+    np.multiply(source, DTYPE(weight), out=scratch)
+    target += scratch
 
 
 def rank(
@@ -302,36 +336,62 @@ def rank(
 
     Notes
     -----
-    O(n) per row with :func:`numpy.argpartition`; a row whose k-th best score is tied
-    with columns left out is re-ranked in full, so ties always go to the lower index.
+    O(n) per row, in three vectorized passes: the ``top``-th best score of a sample of
+    every row's columns is a floor that at least ``top`` columns reach; only the columns
+    at or above it (a few per ``top``, ties included) are sorted, by score then index.
     """
     for i, columns in enumerate(exclude):
         if columns:
             scores[i, list(columns)] = 0.0
-    n = scores.shape[1]
+    m, n = scores.shape
     k = min(top, n)
-    if k == 0:
-        return [[] for _ in range(scores.shape[0])]
-    chosen = np.argpartition(scores, n - k, axis=1)[:, n - k :]
-    values = np.take_along_axis(scores, chosen, axis=1)
-    kth = values.min(axis=1)
-    ties_everywhere = (scores == kth[:, None]).sum(axis=1)
-    ties_chosen = (values == kth[:, None]).sum(axis=1)
-    ranked = []
-    for i in range(scores.shape[0]):
-        if ties_everywhere[i] > ties_chosen[i]:
-            columns = np.flatnonzero(scores[i] >= kth[i])
-        else:
-            columns = chosen[i]
-        order = np.lexsort((columns, -scores[i, columns]))[:k]
-        ranked.append(
-            [
-                (int(j), round(float(scores[i, j]), DECIMALS))
-                for j in columns[order]
-                if scores[i, j] > 0
-            ]
-        )
-    return ranked
+    if k == 0 or m == 0:
+        return [[] for _ in range(m)]
+    stride = max(1, min(SAMPLE_STRIDE, n // (4 * k)))
+    sample = scores[:, ::stride]
+    if sample.shape[1] >= k:
+        floor = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    else:
+        floor = np.zeros(m, dtype=scores.dtype)
+    # Scores of 0 are never candidates: the floor is at least the smallest positive one.
+    np.maximum(floor, np.nextafter(scores.dtype.type(0), scores.dtype.type(1)), out=floor)
+    where = np.flatnonzero(scores >= floor[:, None])
+    rows, cols = np.divmod(where, n)
+    values = scores.ravel()[where] if scores.flags.c_contiguous else scores[rows, cols]
+    order = _by_row_then_score(rows, values)
+    rows, cols, values = rows[order], cols[order], values[order]
+    first = np.searchsorted(rows, np.arange(m))
+    chosen = np.arange(len(rows)) - first[rows] < k
+    rows, cols, values = rows[chosen], cols[chosen], values[chosen]
+    bounds = np.searchsorted(rows, np.arange(m + 1)).tolist()
+    pairs = list(zip(cols.tolist(), _rounded(values), strict=True))
+    return [pairs[start:stop] for start, stop in itertools.pairwise(bounds)]
+
+
+def _rounded(values: FloatArray) -> list[float]:
+    """``[round(float(v), DECIMALS) for v in values]``, vectorized where that is exact.
+
+    ``rint(v * 10**6) / 10**6`` is what :func:`round` gives unless ``v * 10**6`` is
+    within float error of a half (never, for scores already rounded to six decimals):
+    those few go through :func:`round`.
+    """
+    wide = values.astype(np.float64)
+    scaled = wide * 10.0**DECIMALS
+    fraction = np.abs(scaled - np.trunc(scaled))
+    doubtful = (np.abs(fraction - 0.5) < 1e-6) | ~(np.abs(scaled) < 2.0**40)
+    found: list[float] = (np.rint(scaled) / 10.0**DECIMALS).tolist()
+    for i in np.flatnonzero(doubtful).tolist():
+        found[i] = round(float(wide[i]), DECIMALS)
+    return found
+
+
+def _by_row_then_score(rows: npt.NDArray[np.intp], values: FloatArray) -> npt.NDArray[np.intp]:
+    """Order by row, then score downwards; ties keep their order (ascending columns)."""
+    if values.dtype == np.float32 and len(rows) and rows[-1] < 2**31:
+        # Bits of a positive float32 sort as the float does: one integer key, one sort.
+        descending = np.int64(0x7FFFFFFF) - values.view(np.int32).astype(np.int64)
+        return np.argsort((rows.astype(np.int64) << 31) | descending, kind="stable")
+    return np.lexsort((-values, rows))
 
 
 def rank_all(
@@ -339,7 +399,7 @@ def rank_all(
     *,
     top: int = 10,
     weights: Weights | None = None,
-    block: int = 256,
+    block: int = 64,
     workers: int = 2,
 ) -> list[list[tuple[int, float]]]:
     """The ``top`` candidates of every HUB, without explanations (for evaluation and scale).
@@ -353,9 +413,10 @@ def rank_all(
     weights
         Weights and options; the defaults when None.
     block
-        HUBs scored at once: memory grows as ``block x n``.
+        HUBs scored at once: memory grows as ``block x n``. The scores do not depend
+        on it; 64 keeps a block's arrays (a few MB for ten thousand HUBs) in cache.
     workers
-        Threads; numpy and BLAS release the GIL, so blocks run in parallel.
+        Threads; numpy and scipy release the GIL, so blocks run in parallel.
 
     Returns
     -------
@@ -387,7 +448,7 @@ def rank_all(
 
     def run(start: int) -> list[list[tuple[int, float]]]:
         rows = np.arange(start, min(start + block, n))
-        scores = combined_scores(signal_scores(views, rows, weights), weights)
+        scores = _combine(_signals(views, rows, weights), (len(rows), n), weights)
         return rank(scores, top, [partners[i] for i in rows])
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -490,7 +551,7 @@ def _names(items: Iterable[Labelled]) -> str:
 
 
 def explain(
-    G: nx.MultiDiGraph,
+    G: GraphLike,
     views: HubViews,
     hub: int,
     candidate: int,
@@ -499,6 +560,9 @@ def explain(
     assumed_days: int = ASSUMED_DAYS,
 ) -> Explanation:
     """What HUBs ``hub`` and ``candidate`` (row indices of ``views``) share or exchange.
+
+    ``G`` is the typed graph, or the ``nodes`` of
+    :func:`~l4a_graph.analyses.store_views.read_views`: it gives the labels and kinds.
 
     Examples
     --------
@@ -510,41 +574,70 @@ def explain(
     ... )
     >>> explain(G, hub_views(G), 0, 1, "fr").text("fr")
     "objectifs communs: 17 Partenariats; offre ce qu'il cherche: water"
+
+    Notes
+    -----
+    O(F log F) for the F features of the two HUBs, whatever the number of HUBs.
     """
     v = views
+    nodes = as_nodes(G)
 
     def shared(incidence: Incidence) -> tuple[Labelled, ...]:
-        both = set(incidence.features(hub)) & set(incidence.features(candidate))
-        held = dict(zip(incidence.cols, incidence.degrees, strict=True))
-        return _labelled(G, sorted(both, key=lambda f: (held[f], f)), lang)
+        both = set(_columns(incidence, hub)).intersection(_columns(incidence, candidate))
+        degrees = incidence.degrees
+        order = sorted((degrees[j], incidence.cols[j]) for j in both)
+        return _labelled(nodes, [f for _, f in order], lang)
 
     def one_way(mine: Incidence, theirs: Incidence, a: int, b: int) -> tuple[Labelled, ...]:
-        return _labelled(G, sorted(set(mine.features(a)) & set(theirs.features(b))), lang)
+        return _labelled(nodes, sorted(set(mine.features(a)) & set(theirs.features(b))), lang)
 
     agenda = shared(v.agenda)
     return Explanation(
-        shared_targets=tuple(x for x in agenda if G.nodes[x.iri]["kind"] == "target"),
-        shared_goals=tuple(x for x in agenda if G.nodes[x.iri]["kind"] == "goal"),
+        shared_targets=tuple(x for x in agenda if nodes.kind(x.iri) == "target"),
+        shared_goals=tuple(x for x in agenda if nodes.kind(x.iri) == "goal"),
         shared_axes=shared(v.axes),
         brokers=shared(v.stakeholders),
         offers_sought=one_way(v.seeks, v.offers, hub, candidate),
         seeks_offered=one_way(v.offers, v.seeks, hub, candidate),
-        regions=_both(G, v.regions, hub, candidate, lang),
-        sections=_both(G, v.sections, hub, candidate, lang),
+        regions=_both(nodes, v.regions, hub, candidate, lang),
+        sections=_both(nodes, v.sections, hub, candidate, lang),
         together=_together(v, hub, candidate, assumed_days),
     )
 
 
-def _labelled(G: nx.MultiDiGraph, nodes: Iterable[str], lang: str) -> tuple[Labelled, ...]:
-    return tuple(Labelled(n, label(G, n, lang), G.nodes[n].get("notation", "")) for n in nodes)
+def _columns(incidence: Incidence, row: int) -> list[int]:
+    matrix = incidence.matrix
+    found: list[int] = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist()
+    return found
+
+
+def _shown(views: HubViews, rows: Iterable[int]) -> set[str]:
+    """Every node an explanation of HUBs ``rows`` can show (for one label query)."""
+    found: set[str] = set()
+    for incidence in (
+        views.agenda,
+        views.axes,
+        views.stakeholders,
+        views.offers,
+        views.seeks,
+        views.regions,
+        views.sections,
+    ):
+        for row in rows:
+            found.update(incidence.features(row))
+    return found
+
+
+def _labelled(nodes: Nodes, iris: Iterable[str], lang: str) -> tuple[Labelled, ...]:
+    return tuple(Labelled(n, nodes.label(n, lang), nodes.notation(n)) for n in iris)
 
 
 def _both(
-    G: nx.MultiDiGraph, incidence: Incidence, a: int, b: int, lang: str
+    nodes: Nodes, incidence: Incidence, a: int, b: int, lang: str
 ) -> tuple[tuple[Labelled, ...], tuple[Labelled, ...]]:
     return (
-        _labelled(G, incidence.features(a), lang),
-        _labelled(G, incidence.features(b), lang),
+        _labelled(nodes, incidence.features(a), lang),
+        _labelled(nodes, incidence.features(b), lang),
     )
 
 
@@ -610,7 +703,7 @@ class MatchResult:
 
 
 def resolve_query(
-    G: nx.MultiDiGraph,
+    G: GraphLike,
     *,
     hub: str | None = None,
     lrg: str | None = None,
@@ -644,32 +737,33 @@ def resolve_query(
         raise ValueError("give exactly one of hub, lrg or territory")
     kind, name = given[0]
     assert name is not None
+    nodes = as_nodes(G)
     if kind == "hub":
-        iri = find_node(G, name, ["hub"], "HUB")
+        iri = nodes.find(name, ["hub"], "HUB")
         hubs = [iri]
     elif kind == "lrg":
-        iri = find_node(G, name, ["lrg", "stakeholder"], "LRG or stakeholder")
-        hubs = hubs_of_stakeholder(G, iri)
+        iri = nodes.find(name, ["lrg", "stakeholder"], "LRG or stakeholder")
+        hubs = nodes.hubs_of_stakeholder(iri)
     else:
-        iri = _territory(G, name.strip())
-        hubs = hubs_in_territory(G, iri)
+        iri = _territory(nodes, name.strip())
+        hubs = nodes.hubs_in_territory(iri)
     if not hubs:
-        raise EmptyGraphError(f"{label(G, iri, lang)} ({iri}) takes part in no HUB")
-    return Query(kind, iri, label(G, iri, lang), tuple(hubs))
+        raise EmptyGraphError(f"{nodes.label(iri, lang)} ({iri}) takes part in no HUB")
+    return Query(kind, iri, nodes.label(iri, lang), tuple(hubs))
 
 
-def _territory(G: nx.MultiDiGraph, name: str) -> str:
+def _territory(nodes: Nodes, name: str) -> str:
     """A two-letter code is a country (ISO 3166-1), else a world region; else any name."""
     if len(name) == 2 and name.isalpha():
         for folder in ("country/", "region/"):
             iri = ID + folder + name.upper()
-            if G.nodes.get(iri, {}).get("kind") == "territory":
+            if nodes.kind(iri) == "territory":
                 return iri
-    return find_node(G, name, ["territory"], "territory")
+    return nodes.find(name, ["territory"], "territory")
 
 
 def match(
-    G: nx.MultiDiGraph,
+    G: GraphLike,
     views: HubViews,
     query: Query,
     *,
@@ -683,7 +777,8 @@ def match(
     Parameters
     ----------
     G, views
-        The typed graph and its projections.
+        The typed graph and its projections, or the ``nodes`` and ``views`` of
+        :func:`~l4a_graph.analyses.store_views.read_views`.
     query
         From :func:`resolve_query`; with several HUBs (an LRG's, a territory's), each
         candidate counts with its best pairing and the query's own HUBs are left out.
@@ -720,6 +815,7 @@ def match(
     """
     weights = weights or Weights()
     lang = lang if lang in LANGUAGES else "en"
+    nodes = as_nodes(G)
     index = views.index
     rows = np.array([index[h] for h in query.hubs], dtype=np.intp)
     signals = signal_scores(views, rows, weights)
@@ -727,22 +823,26 @@ def match(
     _exclude(scores, rows, views, index, exclude)
     best_row = scores.argmax(axis=0)
     best = scores[best_row, np.arange(scores.shape[1])]
+    ranked = rank(best[None, :], top)[0]
+    pairs = [(int(rows[best_row[j]]), j) for j, _ in ranked]
+    shown = {i for pair in pairs for i in pair}
+    nodes.prefetch(_shown(views, shown) | {views.hubs[i] for i in shown})
     candidates = []
-    for position, (j, score) in enumerate(rank(best[None, :], top)[0], start=1):
+    for position, ((j, score), (i, _)) in enumerate(zip(ranked, pairs, strict=True), start=1):
         r = int(best_row[j])
         explanation = replace(
-            explain(G, views, int(rows[r]), j, lang, assumed_days=weights.assumed_days),
+            explain(nodes, views, i, j, lang, assumed_days=weights.assumed_days),
             signals={name: round(float(s[r, j]), DECIMALS) for name, s in signals.items()},
         )
-        source = views.hubs[rows[r]]
+        source = views.hubs[i]
         candidates.append(
             Candidate(
                 rank=position,
                 hub=views.hubs[j],
-                label=label(G, views.hubs[j], lang),
+                label=nodes.label(views.hubs[j], lang),
                 score=score,
                 source=source,
-                source_label=label(G, source, lang),
+                source_label=nodes.label(source, lang),
                 explanation=explanation,
             )
         )
@@ -777,19 +877,26 @@ def match_in(
     top: int = 10,
     weights: Weights | None = None,
     lang: str = "en",
-) -> tuple[nx.MultiDiGraph, MatchResult]:
+    version: Hashable | None = None,
+) -> tuple[Nodes, MatchResult]:
     """Read ``kg``, then :func:`match`, leaving out pairs the Secretariat has reviewed.
 
-    This is what the CLI and the web API call; it returns the typed graph too, for
-    formats (GraphML) that draw from it.
+    This is what the CLI and the web API call. The store is read straight into the
+    projections (:func:`~l4a_graph.analyses.store_views.read_views`, no networkx
+    graph); with a ``version`` (anything that changes whenever the data does: the web
+    app passes its snapshot generation) the reading is kept and reused until the
+    version changes. The reviewed pairs are read every time. Returns the nodes too,
+    for labels.
 
     Raises
     ------
     UnknownEntityError, EmptyGraphError
         As :func:`resolve_query` and :func:`~l4a_graph.analyses.graphs.hub_views`.
     """
-    G = typed_graph(kg)
-    views = hub_views(G)
-    query = resolve_query(G, hub=hub, lrg=lrg, territory=territory, lang=lang)
+    read = projections(kg, version)
+    query = resolve_query(read.nodes, hub=hub, lrg=lrg, territory=territory, lang=lang)
     reviewed = reviewed_pairs(kg)
-    return G, match(G, views, query, top=top, weights=weights, lang=lang, exclude=reviewed.keys())
+    result = match(
+        read.nodes, read.views, query, top=top, weights=weights, lang=lang, exclude=reviewed.keys()
+    )
+    return read.nodes, result

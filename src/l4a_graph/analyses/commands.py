@@ -18,9 +18,10 @@ import networkx as nx
 
 from l4a_graph.analyses.combine import CONTEXT, SUBSTANCE, MatchResult, Weights, match_in
 from l4a_graph.analyses.feedback import DECISIONS, record_feedback
-from l4a_graph.analyses.graphs import LANGUAGES, compact, hub_views, label, typed_graph
+from l4a_graph.analyses.graphs import LANGUAGES, compact, label, typed_graph
 from l4a_graph.analyses.network import GROUPINGS, METHODS, NetworkReport, network_report
 from l4a_graph.analyses.rdf import write_matches
+from l4a_graph.analyses.store_views import read_views
 from l4a_graph.cli import State, cli, pass_state
 from l4a_graph.output import table
 
@@ -79,16 +80,16 @@ def match(
     if sum(x is not None for x in (hub, lrg, territory)) != 1:
         raise click.UsageError("give exactly one of --hub, --lrg or --territory")
     kg = state.loaded_kg(ctx)
-    G, result = match_in(
+    _, result = match_in(
         kg, hub=hub, lrg=lrg, territory=territory, top=top, weights=weights, lang=lang
     )
-    click.echo(RENDERERS[fmt](G, result), nl=False)
+    click.echo(RENDERERS[fmt](result), nl=False)
     if write:
         graph = write_matches(kg, result)
         click.echo(f"wrote {len(result.candidates)} candidates to <{graph}>", err=True)
 
 
-def _table(G: nx.MultiDiGraph, result: MatchResult) -> str:
+def _table(result: MatchResult) -> str:
     query = result.query
     several = len(query.hubs) > 1
     header = ["#", "candidate", "score", *(["with"] if several else []), "why"]
@@ -107,7 +108,7 @@ def _table(G: nx.MultiDiGraph, result: MatchResult) -> str:
     return heading + (table(header, rows) + "\n" if rows else "")
 
 
-def _csv(G: nx.MultiDiGraph, result: MatchResult) -> str:
+def _csv(result: MatchResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["rank", "hub", "label", "score", "for", "explanation", *SIGNALS])
@@ -120,16 +121,16 @@ def _csv(G: nx.MultiDiGraph, result: MatchResult) -> str:
     return out.getvalue()
 
 
-def _json(G: nx.MultiDiGraph, result: MatchResult) -> str:
+def _json(result: MatchResult) -> str:
     return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _graphml(G: nx.MultiDiGraph, result: MatchResult) -> str:
+def _graphml(result: MatchResult) -> str:
     """The query HUBs and candidates as nodes, each suggestion as a scored edge."""
     H = nx.Graph()
     for c in result.candidates:
-        for node in (c.source, c.hub):
-            H.add_node(node, label=label(G, node, result.lang), kind="hub")
+        for node, name in ((c.source, c.source_label), (c.hub, c.label)):
+            H.add_node(node, label=name, kind="hub")
         signals = {name: float(value) for name, value in c.explanation.signals.items()}
         H.add_edge(
             c.source,
@@ -194,8 +195,11 @@ def network(
     fmt: str,
 ) -> None:
     """Communities, brokers, isolated HUBs and coverage gaps of the HUB community."""
-    G = typed_graph(state.loaded_kg(ctx))
-    report = network_report(G, hub_views(G), method=method, seed=seed, top=top, by=by)
+    kg = state.loaded_kg(ctx)
+    # The network views need the networkx graph; the projections (equal to those of
+    # hub_views(G)) are quicker to read from the store than to project out of it.
+    G = typed_graph(kg)
+    report = network_report(G, read_views(kg).views, method=method, seed=seed, top=top, by=by)
     if fmt == "json":
         click.echo(json.dumps(_network_data(G, report, lang), ensure_ascii=False, indent=2))
     else:

@@ -5,6 +5,10 @@ nodes are IRIs with a ``kind`` (see :data:`KINDS`) and ``labels`` in every langu
 whose edges carry the ``relation`` they stand for (see :data:`RELATIONS`). That graph is
 the model; the signals work on the HUB-by-feature incidence matrices that
 :func:`hub_views` projects out of it (scipy sparse, so that ten thousand HUBs stay cheap).
+Matching itself does not need the networkx graph: :mod:`.store_views` reads the same
+matrices straight from the store, and what matching asks about nodes (kinds, labels,
+where HUBs are) goes through the :class:`Nodes` protocol, which a typed graph
+(:class:`GraphNodes`) and the store reading both answer.
 
 Goals are read both as stated (``l4a:addressesGoal``) and through the targets
 (``l4a:addressesTarget/skos:broader``), so nothing here needs the inferred graph.
@@ -21,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, Protocol, TypeAlias
 
 import networkx as nx
 import numpy as np
@@ -39,8 +43,11 @@ __all__ = [
     "KINDS",
     "LANGUAGES",
     "RELATIONS",
+    "GraphNodes",
     "HubViews",
     "Incidence",
+    "Nodes",
+    "as_nodes",
     "expand_iri",
     "find_node",
     "graph_from_edges",
@@ -58,7 +65,7 @@ DTYPE: Final = np.float32
 """Scores are in [0, 1]: single precision is ample and halves the memory of a block."""
 
 DENSE_FEATURES: Final = 1024
-"""Up to this many features, products go through dense BLAS; beyond, through sparse ones."""
+"""Up to this many features, products are sparse by dense; beyond, sparse by sparse."""
 
 Rows: TypeAlias = Sequence[int] | npt.NDArray[np.intp] | None
 """Which HUBs (row indices) a signal scores against all HUBs; None means all of them."""
@@ -414,6 +421,17 @@ def label(G: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
     ('Eau', 'Water', 'urn:y')
     """
     labels: Mapping[str, str] = G.nodes[node].get("labels", {}) if node in G else {}
+    return pick_label(labels, node, lang)
+
+
+def pick_label(labels: Mapping[str, str], node: str, lang: str = "en") -> str:
+    """The label in ``lang``, else in English, else in any language, else ``node`` compacted.
+
+    Examples
+    --------
+    >>> pick_label({"fr": "Eau", "de": "Wasser"}, "urn:x", "es")
+    'Wasser'
+    """
     for key in (lang, "en", ""):
         if key in labels:
             return labels[key]
@@ -475,15 +493,26 @@ def find_node(G: nx.MultiDiGraph, name: str, kinds: Iterable[str], what: str) ->
     ...
     l4a_graph.analyses.exceptions.UnknownEntityError: unknown HUB hub:bilbo; did you mean ...
     """
+    return find_in(dict(G.nodes(data="kind")), name, kinds, what)
+
+
+def find_in(kind_of: Mapping[str, str | None], name: str, kinds: Iterable[str], what: str) -> str:
+    """:func:`find_node` over a ``{node: kind}`` mapping (see :func:`find_node`).
+
+    Examples
+    --------
+    >>> find_in({"urn:l4a:x": "hub"}, "urn:l4a:x", ["hub"], "HUB")
+    'urn:l4a:x'
+    """
     kinds = set(kinds)
-    candidates = [n for n, k in G.nodes(data="kind") if k in kinds]
+    candidates = [n for n, k in kind_of.items() if k in kinds]
     if not candidates:
         raise EmptyGraphError(f"the knowledge graph holds no {what}: load some data first")
     iri = expand_iri(name)
     folders = {"hub": "hub/", "lrg": "org/", "stakeholder": "org/", "territory": "place/"}
     tries = [iri] + [ns.ID + folders[k] + name for k in sorted(kinds) if k in folders]
     for attempt in tries:
-        if attempt in G and G.nodes[attempt]["kind"] in kinds:
+        if kind_of.get(attempt) in kinds:
             return attempt
     # Compare the last segments: every IRI shares its long prefix with the others.
     by_slug = {_slug(c): c for c in candidates}
@@ -566,6 +595,85 @@ def _hubs(G: nx.MultiDiGraph) -> list[str]:
     return sorted(n for n, kind in G.nodes(data="kind") if kind == "hub")
 
 
+# -- what matching asks about nodes -------------------------------------------------
+
+
+class Nodes(Protocol):
+    """What matching needs to know about the nodes besides the incidences.
+
+    A typed graph answers through :class:`GraphNodes`; the store reading of
+    :mod:`.store_views` answers from its own tables, fetching labels on demand.
+    """
+
+    def kind(self, node: str) -> str | None:
+        """The node's kind (one of :data:`KINDS`), None when it is no node."""
+
+    def label(self, node: str, lang: str = "en") -> str:
+        """As :func:`label`."""
+
+    def notation(self, node: str) -> str:
+        """The ``skos:notation`` of an SDG goal or target, else ``""``."""
+
+    def find(self, name: str, kinds: Iterable[str], what: str) -> str:
+        """As :func:`find_node`."""
+
+    def hubs_of_stakeholder(self, stakeholder: str) -> list[str]:
+        """As :func:`hubs_of_stakeholder`."""
+
+    def hubs_in_territory(self, territory: str) -> list[str]:
+        """As :func:`hubs_in_territory`."""
+
+    def prefetch(self, nodes: Iterable[str]) -> None:
+        """Get the labels and notations of ``nodes`` in one go (a hint; may do nothing)."""
+
+
+class GraphNodes:
+    """:class:`Nodes` answered by a typed graph.
+
+    Examples
+    --------
+    >>> G = graph_from_edges([("h", "has_lead", "x")], {"x": {"labels": {"en": "X"}}})
+    >>> nodes = GraphNodes(G)
+    >>> nodes.kind("x"), nodes.label("x"), nodes.hubs_of_stakeholder("x")
+    ('stakeholder', 'X', ['h'])
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+
+    def kind(self, node: str) -> str | None:
+        kind: str | None = self.G.nodes[node].get("kind") if node in self.G else None
+        return kind
+
+    def label(self, node: str, lang: str = "en") -> str:
+        return label(self.G, node, lang)
+
+    def notation(self, node: str) -> str:
+        notation: str = self.G.nodes[node].get("notation", "") if node in self.G else ""
+        return notation
+
+    def find(self, name: str, kinds: Iterable[str], what: str) -> str:
+        return find_node(self.G, name, kinds, what)
+
+    def hubs_of_stakeholder(self, stakeholder: str) -> list[str]:
+        return hubs_of_stakeholder(self.G, stakeholder)
+
+    def hubs_in_territory(self, territory: str) -> list[str]:
+        return hubs_in_territory(self.G, territory)
+
+    def prefetch(self, nodes: Iterable[str]) -> None:
+        return None
+
+
+GraphLike: TypeAlias = "nx.MultiDiGraph | Nodes"
+"""A typed graph or anything else that answers :class:`Nodes`."""
+
+
+def as_nodes(G: GraphLike) -> Nodes:
+    """``G`` itself, or a typed graph wrapped in :class:`GraphNodes`."""
+    return GraphNodes(G) if isinstance(G, nx.Graph) else G
+
+
 # -- projections --------------------------------------------------------------------
 
 
@@ -620,6 +728,38 @@ class Incidence:
             shape=(len(rows), len(cols)),
         )
         return cls(rows, cols, matrix)
+
+    @classmethod
+    def from_indices(
+        cls,
+        rows: Sequence[str],
+        cols: Sequence[str],
+        row_index: npt.ArrayLike,
+        col_index: npt.ArrayLike,
+    ) -> Incidence:
+        """Build from parallel arrays of row and column indices (repeats count once).
+
+        The matrix is the one :meth:`from_mapping` builds for the same pairs: 0/1,
+        indices sorted within each row.
+
+        Examples
+        --------
+        >>> A = Incidence.from_indices(("a", "b"), ("t1", "t2"), [1, 0, 0, 0], [1, 1, 0, 1])
+        >>> A.matrix.toarray().tolist()
+        [[1.0, 1.0], [0.0, 1.0]]
+        """
+        width = max(len(cols), 1)
+        keys = np.unique(
+            np.asarray(row_index, dtype=np.int64) * width + np.asarray(col_index, dtype=np.int64)
+        )
+        where, what = np.divmod(keys, width)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(where, minlength=len(rows)), out=indptr[1:])
+        matrix = sparse.csr_array(
+            (np.ones(len(keys), dtype=DTYPE), what.astype(np.int32), indptr),
+            shape=(len(rows), len(cols)),
+        )
+        return cls(tuple(rows), tuple(cols), matrix)
 
     def derived(self, matrix: sparse.sparray) -> Incidence:
         """An incidence over the same rows and columns with other values (weights)."""
@@ -677,9 +817,9 @@ class HubViews:
     end: npt.NDArray[np.datetime64]
     connected: frozenset[tuple[int, int]]
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
-        """Row index of each HUB IRI."""
+        """Row index of each HUB IRI (worked out once: do not change it)."""
         return {h: i for i, h in enumerate(self.hubs)}
 
 
@@ -808,8 +948,12 @@ def unit_rows(incidence: Incidence, weights: npt.NDArray[np.float64]) -> Inciden
 def row_products(left: Incidence, right: Incidence, rows: Rows = None) -> FloatArray:
     """``left[rows] @ right.T`` as a new dense array: pair counts of a bipartite projection.
 
-    Few features (targets, goals, axes, topics) make the result dense, and a dense
-    BLAS product is fastest; many features (stakeholders) keep it sparse until the end.
+    The rows of ``left`` stay sparse. With few features (targets, goals, axes, topics)
+    ``right.T`` is dense and the product is sparse by dense: each score adds the shared
+    features in column order, whatever other rows are asked for, so a score does not
+    depend on the block of HUBs it is computed in (a dense BLAS product sums in an order
+    that depends on the shapes), and only the features a HUB has cost anything. Many
+    features (stakeholders) keep both sides sparse until the end.
 
     Examples
     --------
@@ -820,5 +964,5 @@ def row_products(left: Incidence, right: Incidence, rows: Rows = None) -> FloatA
     chosen = left.matrix if rows is None else left.matrix[np.asarray(rows, dtype=np.intp)]
     other = right.transposed
     if isinstance(other, np.ndarray):
-        return np.asarray(chosen.toarray() @ other, dtype=DTYPE)
+        return np.asarray(chosen @ other, dtype=DTYPE)
     return np.asarray((chosen @ other).toarray(), dtype=DTYPE)

@@ -52,8 +52,9 @@ def pathsim(incidence: Incidence, rows: Rows = None) -> FloatArray:
 
     Notes
     -----
-    O(len(rows) F n) for the commuting-matrix rows (dense BLAS for few features,
-    sparse products for many); with few features and few distinct rows (Pact axes),
+    O(k n) for the commuting-matrix rows, k the features of the ``rows`` (sparse by
+    dense for few features, sparse products for many); with few features and few
+    distinct rows (Pact axes),
     O(p^2 F) for the p distinct rows, then one lookup per pair. For 0/1 incidences
     PathSim equals the Dice coefficient of the two HUBs' feature sets.
 

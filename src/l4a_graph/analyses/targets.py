@@ -108,8 +108,8 @@ def shared_targets(
     Notes
     -----
     With ``w`` the weights, ``x_u = w * a_u / ||w * a_u||`` and the score is ``x_u . x_v``:
-    one sparse scaling, then a product of ``len(rows) x F`` by ``F x n``
-    (O(len(rows) F n) dense, F the number of features).
+    one sparse scaling, then a sparse ``len(rows) x F`` by dense ``F x n`` product
+    (O(k n) for the k targets and goals of the ``rows``, F the number of features).
 
     References
     ----------

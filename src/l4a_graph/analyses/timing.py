@@ -63,7 +63,7 @@ def timing_overlap(
 
     Notes
     -----
-    Seven vectorized passes over ``len(rows) x n`` arrays.
+    Six vectorized passes over two ``len(rows) x n`` arrays.
 
     References
     ----------
@@ -73,13 +73,13 @@ def timing_overlap(
     first, stop = _intervals(start, end, assumed_days)
     chosen = slice(None) if rows is None else np.asarray(rows, dtype=np.intp)
     overlap = np.minimum(stop[chosen, None], stop[None, :])
-    overlap -= np.maximum(first[chosen, None], first[None, :])
+    other = np.maximum(first[chosen, None], first[None, :])
+    np.subtract(overlap, other, out=overlap)
     np.maximum(overlap, 0.0, out=overlap)
-    length = stop - first
-    shorter = np.minimum(length[chosen, None], length[None, :])
     # Known frames last a day or more; unknown ones have no overlap, so 0 / 1 = 0.
-    np.maximum(shorter, 1.0, out=shorter)
-    overlap /= shorter
+    length = np.maximum(stop - first, DTYPE(1.0))
+    np.minimum(length[chosen, None], length[None, :], out=other)
+    np.divide(overlap, other, out=overlap)
     return overlap
 
 
