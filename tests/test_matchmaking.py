@@ -933,3 +933,44 @@ def test_every_written_term_is_declared_in_the_ontology(kg: KnowledgeGraph) -> N
         )
     }
     assert used <= declared, f"not in ontology/l4a.ttl: {sorted(used - declared)}"
+
+
+# -- stakeholders excluded at their request ----------------------------------------------------
+
+
+def _brokers(kg: KnowledgeGraph, hub: str) -> set[str]:
+    _, result = match_in(kg, hub=hub, top=50)
+    return {b.iri for c in result.candidates for b in c.explanation.brokers}
+
+
+def test_an_excluded_stakeholder_is_never_a_broker_nor_matched_for() -> None:
+    """Found on a generated graph: a stakeholder brokering between HUBs, then excluded."""
+    from l4a_graph.analyses.exclusions import GRAPH_EXCLUSIONS, excluded, set_excluded
+
+    kg = KnowledgeGraph()
+    kg.load_shipped()
+    load_synthetic(kg, 120, seed=3)
+    hubs = read_views(kg).views.hubs
+    hub, broker = next((h, b) for h in hubs for b in sorted(_brokers(kg, h)))
+    set_excluded(kg, broker)
+    assert excluded(kg) == {broker}
+    assert broker not in _brokers(kg, hub)
+    with pytest.raises(UnknownEntityError, match="left out of matchmaking"):
+        match_in(kg, lrg=broker)
+    # Kept private, and reversible.
+    assert GRAPH_EXCLUSIONS in kg.private.named_graphs()
+    assert GRAPH_EXCLUSIONS not in kg.store.named_graphs()
+    set_excluded(kg, broker, exclude=False)
+    assert broker in _brokers(kg, hub)
+
+
+def test_cli_match_exclude(runner: CliRunner) -> None:
+    lead = "lorg:city-of-xian"
+    result = runner.invoke(cli, ["match-exclude", "lorg:no-such-org"])
+    assert result.exit_code != 0 and "no organisation" in result.output
+    excluded_now = runner.invoke(cli, ["match-exclude", lead])
+    assert excluded_now.exit_code == 0, excluded_now.output
+    refused = runner.invoke(cli, ["match", "--lrg", lead])
+    assert refused.exit_code != 0 and "left out of matchmaking" in refused.output
+    assert runner.invoke(cli, ["match-exclude", "--undo", lead]).exit_code == 0
+    assert runner.invoke(cli, ["match", "--lrg", lead]).exit_code == 0

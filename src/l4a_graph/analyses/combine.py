@@ -42,7 +42,8 @@ import numpy.typing as npt
 from l4a_graph import __version__
 from l4a_graph.analyses.brokers import brokers
 from l4a_graph.analyses.complementarity import complementarity
-from l4a_graph.analyses.exceptions import EmptyGraphError, WeightsError
+from l4a_graph.analyses.exceptions import EmptyGraphError, UnknownEntityError, WeightsError
+from l4a_graph.analyses.exclusions import excluded, without
 from l4a_graph.analyses.feedback import reviewed_pairs
 from l4a_graph.analyses.graphs import (
     DTYPE,
@@ -885,7 +886,8 @@ def match_in(
     projections (:func:`~l4a_graph.analyses.store_views.read_views`, no networkx
     graph); with a ``version`` (anything that changes whenever the data does: the web
     app passes its snapshot generation) the reading is kept and reused until the
-    version changes. The reviewed pairs are read every time. Returns the nodes too,
+    version changes. The reviewed pairs and the stakeholders excluded from matchmaking
+    (:mod:`~l4a_graph.analyses.exclusions`) are read every time. Returns the nodes too,
     for labels.
 
     Raises
@@ -895,8 +897,17 @@ def match_in(
     """
     read = projections(kg, version)
     query = resolve_query(read.nodes, hub=hub, lrg=lrg, territory=territory, lang=lang)
+    opted_out = excluded(kg)
+    if query.kind == "lrg" and query.iri in opted_out:
+        raise UnknownEntityError(f"{query.iri} has asked to be left out of matchmaking")
     reviewed = reviewed_pairs(kg)
     result = match(
-        read.nodes, read.views, query, top=top, weights=weights, lang=lang, exclude=reviewed.keys()
+        read.nodes,
+        without(read.views, opted_out),
+        query,
+        top=top,
+        weights=weights,
+        lang=lang,
+        exclude=reviewed.keys(),
     )
     return read.nodes, result

@@ -15,10 +15,13 @@ from typing import Final
 
 import click
 import networkx as nx
+from pyoxigraph import NamedNode
 
 from l4a_graph.analyses.combine import CONTEXT, SUBSTANCE, MatchResult, Weights, match_in
+from l4a_graph.analyses.exceptions import UnknownEntityError
+from l4a_graph.analyses.exclusions import excluded, set_excluded, without
 from l4a_graph.analyses.feedback import DECISIONS, record_feedback
-from l4a_graph.analyses.graphs import LANGUAGES, compact, label, typed_graph
+from l4a_graph.analyses.graphs import LANGUAGES, compact, expand_iri, label, typed_graph
 from l4a_graph.analyses.network import GROUPINGS, METHODS, NetworkReport, network_report
 from l4a_graph.analyses.rdf import write_matches
 from l4a_graph.analyses.store_views import read_views
@@ -165,6 +168,25 @@ def match_feedback(
     click.echo(f"recorded {DECISIONS[decision]}: <{iri}>")
 
 
+@cli.command("match-exclude")
+@click.argument("stakeholder")
+@click.option("--undo", is_flag=True, help="Take the stakeholder back into matchmaking.")
+@pass_state
+@click.pass_context
+def match_exclude(ctx: click.Context, state: State, stakeholder: str, undo: bool) -> None:
+    """Leave STAKEHOLDER (an IRI) out of matchmaking, at its request.
+
+    It is no longer counted as a shared stakeholder nor named as a broker, and cannot be
+    matched for. The request is kept in a restricted graph, never published.
+    """
+    kg = state.loaded_kg(ctx)
+    iri = expand_iri(stakeholder)
+    if not kg.query("ASK { ?s a/rdfs:subClassOf* org:Organization }", {"s": NamedNode(iri)}):
+        raise UnknownEntityError(f"{iri} is no organisation of the knowledge graph")
+    set_excluded(kg, iri, exclude=not undo)
+    click.echo(f"{'included in' if undo else 'excluded from'} matchmaking: <{iri}>")
+
+
 @cli.command()
 @click.option("--method", type=click.Choice(METHODS), default="louvain", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same output.")
@@ -198,8 +220,11 @@ def network(
     kg = state.loaded_kg(ctx)
     # The network views need the networkx graph; the projections (equal to those of
     # hub_views(G)) are quicker to read from the store than to project out of it.
+    opted_out = excluded(kg)
     G = typed_graph(kg)
-    report = network_report(G, read_views(kg).views, method=method, seed=seed, top=top, by=by)
+    G.remove_nodes_from(opted_out)  # no broker, no member of a community
+    views = without(read_views(kg).views, opted_out)
+    report = network_report(G, views, method=method, seed=seed, top=top, by=by)
     if fmt == "json":
         click.echo(json.dumps(_network_data(G, report, lang), ensure_ascii=False, indent=2))
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from l4a_graph.knowledge_graph import KnowledgeGraph
-from l4a_graph.web.site.state import site
+from l4a_graph.web.site.state import generation, site
 
 __all__ = ["AVAILABLE", "Related", "related"]
 
@@ -36,7 +36,7 @@ class Related:
 
 def _rank(kg: KnowledgeGraph, hub: str, lang: str) -> tuple[Related, ...]:
     try:
-        _, result = match_in(kg, hub=hub, top=TOP, lang=lang)
+        _, result = match_in(kg, hub=hub, top=TOP, lang=lang, version=generation())
     except MatchError:
         return ()  # too few HUBs or an unknown one: nothing to suggest
     return tuple(
