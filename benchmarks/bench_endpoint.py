@@ -13,7 +13,7 @@ https://w3id.org/l4a/synthetic/, graph https://w3id.org/l4a/graph/synthetic), ab
 - ``oxigraph serve --union-default-graph --timeout-s 30`` on its own on-disk store;
 - a minimal rdflib endpoint: an rdflib ``Dataset`` (union default graph) behind waitress.
 
-Load: a second process on 127.0.0.1 (this script with ``--load``) keeps a fixed number
+Load: a second process on 127.0.0.1 (:mod:`l4a_graph.bench.endpoint`) keeps a fixed number
 of connections busy with a fixed mix of twelve queries (lookups, filters, aggregates,
 joins, CONSTRUCT, ASK) in turn, for a fixed duration or a fixed number of requests,
 whichever ends first, after a warm-up. It reports throughput and the p50/p95 latency,
@@ -24,17 +24,12 @@ as ``oxigraph serve`` gives.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -43,196 +38,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from l4a_graph.bench.endpoint import MIX, free_port, load_process, stop, wait_ready
 from l4a_graph.bench.report import cpu_model, replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 START, END = "<!-- endpoint start -->", "<!-- endpoint end -->"
 BIN = Path(sys.executable).parent
-
-PREFIXES = """PREFIX l4a: <https://w3id.org/l4a/def#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-STAGE = "<https://w3id.org/l4a/id/lifecycle-stage/implementation>"
-ACCEPT = {False: "application/sparql-results+json", True: "application/n-triples"}
-
-# name -> (kind, query with {n} and {m} for varying numbers); CONSTRUCT answers in N-Triples.
-MIX: dict[str, tuple[str, str]] = {
-    "lookup-hub": (
-        "lookup",
-        "SELECT ?p ?o WHERE {{ <https://w3id.org/l4a/synthetic/hub/{n}> ?p ?o }}",
-    ),
-    "lookup-label": (
-        "lookup",
-        'SELECT ?org WHERE {{ ?org skos:prefLabel "Synthetic municipality {n}"@en }}',
-    ),
-    "ask-target": (
-        "lookup",
-        "ASK {{ ?hub l4a:addressesTarget <http://metadata.un.org/sdg/11.{m}> }}",
-    ),
-    "filter-dates": (
-        "filter",
-        f"SELECT ?hub ?start WHERE {{{{ ?hub a l4a:Hub ; l4a:startDate ?start ; "
-        f'l4a:lifecycleStage {STAGE} FILTER(?start >= "2025-0{{m}}-01"^^xsd:date) }}}} LIMIT 100',
-    ),
-    "filter-text": (
-        "filter",
-        "SELECT ?hub ?title WHERE {{ ?hub a l4a:Hub ; dcterms:title ?title "
-        'FILTER(CONTAINS(LCASE(?title), "water") && LANG(?title) = "en") }} LIMIT 50',
-    ),
-    "aggregate-goals": (
-        "aggregate",
-        "SELECT ?goal (COUNT(DISTINCT ?hub) AS ?n) WHERE {{ ?hub l4a:addressesGoal ?goal }} "
-        "GROUP BY ?goal ORDER BY DESC(?n)",
-    ),
-    "aggregate-countries": (
-        "aggregate",
-        "SELECT ?country (COUNT(?hub) AS ?n) WHERE {{ ?hub l4a:hasLead ?lead . "
-        "?lead l4a:country ?country }} GROUP BY ?country ORDER BY DESC(?n) ?country LIMIT 20",
-    ),
-    "join-leads": (
-        "join",
-        "SELECT ?hub ?lead ?section ?place WHERE {{ ?hub a l4a:Hub ; l4a:hasLead ?l ; "
-        "l4a:hasTerritory ?t . ?l skos:prefLabel ?lead ; l4a:memberOfSection ?section . "
-        "?t skos:prefLabel ?place }} ORDER BY ?hub LIMIT 200 OFFSET {n}",
-    ),
-    "join-expertise": (
-        "join",
-        "SELECT ?other ?topic WHERE {{ <https://w3id.org/l4a/synthetic/hub/{n}> "
-        "l4a:seeksExpertise ?topic . "
-        "?other l4a:offersExpertise ?topic }} LIMIT 100",
-    ),
-    "join-goal-labels": (
-        "join",
-        "SELECT ?goal ?label (COUNT(?hub) AS ?n) WHERE {{ ?hub l4a:addressesGoal ?goal . "
-        '?goal skos:prefLabel ?label FILTER(LANG(?label) = "en") }} GROUP BY ?goal ?label',
-    ),
-    "construct-hub": (
-        "construct",
-        "CONSTRUCT {{ ?hub ?p ?o . ?lead ?lp ?lo }} WHERE {{ "
-        "BIND(<https://w3id.org/l4a/synthetic/hub/{n}> AS ?hub) "
-        "?hub ?p ?o ; l4a:hasLead ?lead . ?lead ?lp ?lo }}",
-    ),
-    "construct-stage": (
-        "construct",
-        f"CONSTRUCT {{{{ ?hub dcterms:title ?t ; l4a:addressesGoal ?g }}}} WHERE {{{{ "
-        f"?hub l4a:lifecycleStage {STAGE} ; dcterms:title ?t ; l4a:addressesGoal ?g }}}} "
-        "LIMIT 500 OFFSET {n}",
-    ),
-}
-
-
-def query_text(name: str, i: int, hubs: int) -> str:
-    """The ``i``-th instance of query ``name``: its number varies, so no answer repeats."""
-    n = (i * 7919) % hubs + 1
-    return PREFIXES + MIX[name][1].format(n=n, m=i % 9 + 1)
-
-
-# -- the load generator (run in its own process) -----------------------------------------
-
-
-@dataclass
-class Sample:
-    name: str
-    index: int
-    seconds: float
-    status: int
-    rows: int
-
-
-def count_rows(body: bytes, content_type: str) -> int:
-    """Solutions in SPARQL JSON (1 for ASK), or lines of N-Triples (Turtle: statements)."""
-    if "json" in content_type:
-        data = json.loads(body)
-        return len(data["results"]["bindings"]) if "results" in data else 1
-    return sum(1 for line in body.splitlines() if line.strip() and not line.startswith(b"@"))
-
-
-def run_load(
-    url: str, connections: int, seconds: float, max_requests: int, hubs: int, first: int = 0
-) -> dict[str, Any]:
-    """Keep ``connections`` connections busy with the mix; return the samples as JSON."""
-    parts = urllib.parse.urlsplit(url)
-    names = list(MIX)
-    lock = threading.Lock()
-    counter = iter(range(first, first + 10**9))
-    samples: list[Sample] = []
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-        while time.perf_counter() < deadline:
-            with lock:
-                i = next(counter)
-            if i >= first + max_requests:
-                break
-            name = names[i % len(names)]
-            accept = ACCEPT[MIX[name][0] == "construct"]
-            target = parts.path + "?" + urllib.parse.urlencode({"query": query_text(name, i, hubs)})
-            started = time.perf_counter()
-            try:
-                connection.request("GET", target, headers={"Accept": accept})
-                response = connection.getresponse()
-                body = response.read()
-                status = response.status
-                rows = (
-                    count_rows(body, response.getheader("Content-Type", "")) if status == 200 else 0
-                )
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-                status, rows = 0, 0
-            with lock:
-                samples.append(Sample(name, i, time.perf_counter() - started, status, rows))
-        connection.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {"elapsed": elapsed, "samples": [s.__dict__ for s in samples]}
-
-
-# -- servers -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    parts = urllib.parse.urlsplit(probe)
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-            connection.request("GET", parts.path + "?" + parts.query)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def serve_rdflib(path: Path, port: int) -> None:
@@ -287,19 +99,6 @@ class Run:
         if not values:
             return float("nan")
         return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] * 1000
-
-
-def _load_process(
-    url: str, hubs: int, seconds: float, requests: int, connections: int, first: int = 0
-) -> dict[str, Any]:
-    """One run of the load generator, in a second process, from query instance ``first``."""
-    command = [sys.executable, __file__, "--load", url, "--hubs", str(hubs), "--first", str(first)]
-    command += ["--seconds", str(seconds), "--requests", str(requests)]
-    out = subprocess.run(
-        [*command, "--connections", str(connections)], capture_output=True, check=True
-    )
-    result: dict[str, Any] = json.loads(out.stdout)
-    return result
 
 
 def prepare(work: Path, hubs: int) -> tuple[Path, int]:
@@ -369,7 +168,7 @@ def benchmark(args: argparse.Namespace) -> tuple[list[Run], int, list[float]]:
         try:
             answers = {}
             for name, (url, _) in servers.items():
-                warm_up = _load_process(url, args.hubs, 600, 2 * len(MIX), 1)
+                warm_up = load_process(url, args.hubs, 600, 2 * len(MIX), 1)
                 answers[name] = {
                     (s["name"], s["index"]): (s["status"], s["rows"]) for s in warm_up["samples"]
                 }
@@ -378,7 +177,7 @@ def benchmark(args: argparse.Namespace) -> tuple[list[Run], int, list[float]]:
             for round_number in range(args.rounds):
                 for name, (url, _) in servers.items():
                     loads.append(os.getloadavg()[0])
-                    data = _load_process(
+                    data = load_process(
                         url,
                         args.hubs,
                         args.seconds / args.rounds,
@@ -520,17 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20_000, help="most requests per load run")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
-    parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--rdflib-server", metavar="NQ", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--first", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.load:
-        result = run_load(
-            args.load, args.connections, args.seconds, args.requests, args.hubs, args.first
-        )
-        print(json.dumps(result))
-        return 0
     if args.rdflib_server:
         serve_rdflib(Path(args.rdflib_server), args.port)
         return 0

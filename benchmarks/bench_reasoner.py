@@ -25,88 +25,22 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
 import resource
 import subprocess
 import sys
-import time
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from l4a_graph.bench.reasoning import build, limit_cpu, measure_fast, measure_owlrl
 from l4a_graph.bench.report import cpu_model, replace_section
-from l4a_graph.formats import by_name
-from l4a_graph.knowledge_graph import KnowledgeGraph
-from l4a_graph.synthetic import generate, hubs_for_triples
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 START, END = "<!-- reasoning start -->", "<!-- reasoning end -->"
-
-
-def build(triples: int, seed: int) -> KnowledgeGraph:
-    """The shipped data plus synthetic HUBs: about ``triples`` quads in memory."""
-    kg = KnowledgeGraph()
-    kg.load_shipped()
-    out = io.BytesIO()
-    generate(hubs_for_triples(max(0, triples - kg.store.count())), seed, out, quads=True)
-    kg.store.load(out.getvalue(), by_name("nq"))
-    return kg
-
-
-def measure_fast(triples: int, seed: int) -> dict[str, Any]:
-    from l4a_graph.reasoner import reason
-    from l4a_graph.reasoner.consistency import check
-
-    kg = build(triples, seed)
-    asserted = kg.store.count()
-    wall, cpu = time.perf_counter(), time.process_time()
-    report = reason(kg.store, check_consistency=False)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    started = time.perf_counter()
-    violations = check(kg.store)
-    return {
-        "triples": asserted,
-        "wall": wall,
-        "cpu": cpu,
-        "inferred": report.inferred,
-        "rounds": report.rounds,
-        "check": time.perf_counter() - started,
-        "violations": len(violations),
-    }
-
-
-def measure_owlrl(triples: int, seed: int) -> dict[str, Any]:
-    from l4a_graph.reasoner import reason
-    from l4a_graph.reasoner.owlrl_reference import (
-        Comparison,
-        asserted_graph,
-        fast_inferred,
-        normalised_closure,
-        owlrl_closure,
-    )
-
-    kg = build(triples, seed)
-    quads = kg.store.count()
-    asserted = asserted_graph(kg.store)
-    wall, cpu = time.perf_counter(), time.process_time()
-    closure = owlrl_closure(asserted)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    reference = normalised_closure(kg.store, asserted, closure)
-    reason(kg.store, check_consistency=False)
-    comparison = Comparison(fast_inferred(kg.store), reference)
-    return {
-        "triples": quads,
-        "wall": wall,
-        "cpu": cpu,
-        "inferred": len(closure) - len(asserted),
-        "normalised": len(reference),
-        "identical": comparison.equal,
-        "differences": len(comparison.missing) + len(comparison.extra),
-    }
 
 
 def child(engine: str, triples: int, seed: int, cpu_limit: float | None) -> None:
@@ -116,9 +50,8 @@ def child(engine: str, triples: int, seed: int, cpu_limit: float | None) -> None
     means the same on an idle machine and on a shared, busy one.
     """
     if cpu_limit is not None:
-        seconds = int(cpu_limit)
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
-    result = (measure_fast if engine == "fast" else measure_owlrl)(triples, seed)
+        limit_cpu(cpu_limit)
+    result = (measure_fast if engine == "fast" else measure_owlrl)(build(triples, seed))
     # ru_maxrss is in KiB on Linux: the peak of this process, data loading included.
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))

@@ -6,29 +6,45 @@ The data is the synthetic generator's (:mod:`l4a_graph.synthetic`) over the ship
 ontology and reference data, at about 20k, 200k and 1M triples (``--quick``: two small
 sizes, for CI, where only "it runs" matters).
 
-Stages so far: ``generate`` (synthetic N-Triples), ``load`` (shipped data, then the
-synthetic graph bulk-loaded, into an on-disk embedded store), ``export`` (N-Quads),
-``query`` (the named-query library on the embedded store), ``query-server`` (the same
-mix through an in-memory ``oxigraph serve``) and ``query-rdflib`` (the same mix on
-rdflib's engine). The query mix holds pairwise questions, quadratic by nature: it is
-timed up to 200k triples, rdflib's up to 20k. A new stage (reasoning, validation,
-matchmaking) is a function in :mod:`l4a_graph.bench.stages` added to its ``STAGES``.
+Stages: ``generate`` (synthetic N-Triples), ``load`` (shipped data, then the synthetic
+graph bulk-loaded, into an on-disk embedded store), ``export`` (N-Quads), ``reason``
+(the fast reasoner) and ``reason-owlrl`` (owlrl, up to 20k triples), ``validate`` (the
+project's validator on a batch of generated submissions) and ``validate-pyshacl`` (plain
+pyshacl on the same batch, up to 200k), ``query`` (the named-query library on the
+embedded store), ``query-server`` (the same mix through ``oxigraph serve``),
+``query-rdflib`` (the same mix on rdflib's engine, up to 20k), ``query-pairwise`` (the
+questions about pairs of HUBs, quadratic by nature, up to 200k), ``endpoint`` (``l4a
+serve`` under a fixed load from a second process), ``matchmaking`` (top 10 for every
+HUB) and ``pipeline-memory`` / ``pipeline-disk`` (load, reason, validate, first query,
+as ``l4a load`` and ``l4a reason`` do). A new stage is a function in
+:mod:`l4a_graph.bench.stages` added to its ``STAGES``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["FULL_SIZES", "QUICK_SIZES", "Measurement", "measure", "run_suite"]
+__all__ = [
+    "FULL_SIZES",
+    "QUICK_SIZES",
+    "REFERENCE_STAGES",
+    "Measurement",
+    "measure",
+    "run_suite",
+]
 
 FULL_SIZES: tuple[int, ...] = (20_000, 200_000, 1_000_000)
 """Target sizes in triples of the synthetic graph."""
 QUICK_SIZES: tuple[int, ...] = (1_000, 2_000)
+REFERENCE_STAGES: tuple[str, ...] = ("reason-owlrl", "validate-pyshacl", "query-rdflib")
+"""The reference engines: slow at any size (owlrl takes 30 s on the shipped data alone),
+so ``--quick`` leaves them out unless asked for by name."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +62,16 @@ class Measurement:
 
 def measure(stage: str, size: int, workdir: Path, timeout: float) -> Measurement:
     """Run ``stage`` at ``size`` in a child process and read what it reports."""
+    # Parallelism comes from the stages' own threads: BLAS threads on top would
+    # oversubscribe the cores (numpy reads this when it loads OpenBLAS).
+    env = os.environ | {"OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
     child = subprocess.run(
         [sys.executable, "-m", "l4a_graph.bench", stage, str(size), str(workdir)],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env=env,
     )
     if child.returncode != 0:
         raise RuntimeError(f"bench stage {stage} at {size} triples failed:\n{child.stderr}")
