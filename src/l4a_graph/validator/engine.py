@@ -10,17 +10,20 @@ Oxigraph's query engine.
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyshacl.helper
 from pyoxigraph import NamedNode, Quad, Store, Triple
 from pyshacl import validate as shacl_validate
-from pyshacl.graph_abstraction import DataGraph
+from pyshacl.graph_abstraction import DataGraph, OxigraphDataGraph
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from l4a_graph.errors import InputError
 from l4a_graph.validator.intake import Submission
@@ -49,6 +52,38 @@ class _LinearQueryHelper(SPARQLQueryHelper):
 
 # pyshacl's own extension point: every SPARQL helper comes from get_query_helper_cls().
 setattr(pyshacl.helper, "SPARQLQueryHelperCls", _LinearQueryHelper)  # noqa: B010
+
+
+def _not_ill_typed(record: logging.LogRecord) -> bool:
+    """Drop rdflib's log record (with a traceback) for a literal whose lexical form does
+    not fit its datatype (``"2025-02-30"^^xsd:date``): for a validator that is input,
+    which the shapes report, not an error; the traceback would reach the user's terminal."""
+    return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+def _without_literal_subjects(method: Any) -> Any:
+    """``method`` of pyshacl's Oxigraph graph, answering nothing for a literal subject.
+
+    pyshacl passes a literal on to Oxigraph, which refuses it with a TypeError, when it
+    looks for the classes of a value typed with a literal (``<x> a "text"``): the
+    validation failed instead of reporting the value.
+    """
+
+    def guarded(self: Any, subject: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(subject, Literal):
+            return iter(())
+        return method(self, subject, *args, **kwargs)
+
+    return guarded
+
+
+for _name in ("objects", "predicate_objects"):
+    setattr(OxigraphDataGraph, _name, _without_literal_subjects(getattr(OxigraphDataGraph, _name)))
+
+logging.getLogger("rdflib.term").addFilter(_not_ill_typed)
+warnings.filterwarnings(
+    "ignore", r"(Parsing|Serializing) weird", UserWarning, r"rdflib\."
+)  # the same, for booleans and numbers
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from pyoxigraph import NamedNode, Quad, parse
+from pyoxigraph import BlankNode, NamedNode, Quad, Triple, parse
 
 from l4a_graph import namespaces as ns
 from l4a_graph.errors import InputError
@@ -23,14 +25,29 @@ from l4a_graph.validator.jsonld import resolve_contexts
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_BLANK_NODES",
+    "MAX_JSON_DEPTH",
+    "MAX_TRIPLES",
     "SUBMISSION_FORMATS",
     "Submission",
+    "one_line",
     "parse_submission",
+    "prepare_source",
     "read_submission",
 ]
 
 DEFAULT_MAX_BYTES: Final = 2 * 1024 * 1024
 """Largest submission accepted, in bytes; a HUB description is a few kilobytes."""
+
+MAX_JSON_DEPTH: Final = 100
+"""Deepest nesting of JSON arrays and objects read; a HUB in JSON-LD nests about 6 deep.
+
+Oxigraph's JSON-LD parser recurses: its process dies (SIGSEGV) at about 5,000 levels."""
+
+MAX_TRIPLES: Final = 2000
+"""Most statements a submission may hold; the example HUB has 62."""
+MAX_BLANK_NODES: Final = 200
+"""Most blank nodes a submission may hold (each item of an RDF list is one)."""
 
 SUBMISSION_FORMATS: Final = ("ttl", "jsonld", "nt", "xml")
 """A submission is one graph: the formats with named graphs (TriG, N-Quads) are refused."""
@@ -43,6 +60,8 @@ _BOMS: Final = {
     b"\xff\xfe": "UTF-16",
     b"\xfe\xff": "UTF-16",
 }
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories escaped in messages: controls, format (bidi, zero-width), lines."""
 _POSITION: Final = re.compile(r"^Parser error at line \d+ (?:between )?columns? [\d and]+: ")
 
 
@@ -137,11 +156,46 @@ def parse_submission(
     text = _decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    source, exact_positions = _prepare(text, fmt, name, max_bytes)
+    source, exact_positions = prepare_source(text, fmt, name, max_bytes)
     quads = _parse(source, fmt, name, exact_positions)
     if not quads:
         raise InputError(f"{name}: the file holds no RDF statement")
+    _check_shape(quads, name)
+    if any(isinstance(q.subject, Triple) or isinstance(q.object, Triple) for q in quads):
+        raise InputError(
+            f"{name}: RDF 1.2 triple terms (<<( )>>, << >>, {{| |}}) are not accepted in a "
+            "submission; state the facts as plain triples"
+        )
     return Submission(name, data, fmt, quads)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other invisible characters escaped (``\\n``,
+    ``\\u202e``...), so that a message stays on one line and shows what it quotes.
+
+    Examples
+    --------
+    >>> one_line("Invalid IRI code point '\\n'")
+    "Invalid IRI code point '\\\\n'"
+    """
+    return "".join(ascii(c)[1:-1] if unicodedata.category(c) in _INVISIBLE else c for c in text)
+
+
+def _check_shape(quads: tuple[Quad, ...], name: str) -> None:
+    """Refuse more statements or blank nodes than a HUB needs, which validation would
+    take minutes over (pyshacl's reports grow quadratically with long lists and with
+    many findings: measured, 2,000 deliverables in error 110 s, a 1,000-item list 9 s)."""
+    if len(quads) > MAX_TRIPLES:
+        raise InputError(
+            f"{name}: {len(quads)} statements, more than the {MAX_TRIPLES} a submission may "
+            "hold (a HUB takes a few hundred)"
+        )
+    blank = {t for q in quads for t in (q.subject, q.object) if isinstance(t, BlankNode)}
+    if len(blank) > MAX_BLANK_NODES:
+        raise InputError(
+            f"{name}: {len(blank)} blank nodes, more than the {MAX_BLANK_NODES} a submission "
+            "may hold: give the HUB's parts IRIs (long RDF lists are blank nodes too)"
+        )
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
@@ -169,9 +223,19 @@ def _decode(data: bytes, name: str) -> str:
         ) from error
 
 
-def _prepare(text: str, fmt: Format, name: str, max_bytes: int) -> tuple[str, bool]:
+def prepare_source(text: str, fmt: Format, name: str, max_bytes: int) -> tuple[str, bool]:
     """Format-specific checks before parsing; the text to parse and whether its
-    line and column numbers are still those of the file."""
+    line and column numbers are still those of the file.
+
+    JSON-LD: well-formed, at most :data:`MAX_JSON_DEPTH` deep, no remote context (the
+    project's is inlined); RDF/XML: no external DTD or entity, no expansion beyond
+    ``max_bytes``. The graph store protocol (``/data``) reads bodies through it too.
+
+    Raises
+    ------
+    InputError
+        Saying what is refused, prefixed with ``name``.
+    """
     if fmt.name == "jsonld":
         return _prepare_jsonld(text, name)
     if fmt.name == "xml":
@@ -188,9 +252,31 @@ def _prepare_jsonld(text: str, name: str) -> tuple[str, bool]:
             f"{name}:{error.lineno}:{error.colno}: JSON syntax error: {error.msg}"
         ) from error
     except RecursionError as error:
-        raise InputError(f"{name}: the JSON is nested too deeply") from error
+        raise InputError(
+            f"{name}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+        ) from error
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise InputError(f"{name}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep")
     document, changed = resolve_contexts(document, name)
     return (json.dumps(document), False) if changed else (text, True)
+
+
+def _depth(document: object) -> int:
+    """How deep arrays and objects nest in ``document`` (counted without recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(document, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[object] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 _DOCTYPE: Final = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
@@ -239,7 +325,7 @@ def _parse(source: str, fmt: Format, name: str, exact_positions: bool) -> tuple[
         # No base IRI: a relative IRI is an error, since a submission must use full IRIs.
         return tuple(parse(source.encode(), format=fmt.rdf_format, without_named_graphs=True))
     except SyntaxError as error:
-        message = _POSITION.sub("", str(error.args[0]) if error.args else str(error))
+        message = one_line(_POSITION.sub("", str(error.args[0]) if error.args else str(error)))
         if exact_positions and error.lineno:
             raise InputError(
                 f"{name}:{error.lineno}:{error.offset or 0}: syntax error: {message}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -40,6 +41,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON: Final = "application/problem+json"
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories escaped in plain-text errors: controls, format characters, lines."""
 
 
 class WebError(L4AError):
@@ -133,7 +136,11 @@ def problem(status: int, message: str, headers: Mapping[str, str] | None = None)
         body = json.dumps({"title": title, "status": status, "detail": message})
         response = Response(body, status, mimetype=PROBLEM_JSON)
     else:
-        response = Response(f"{status} {title}: {message}\n", status, mimetype="text/plain")
+        # One line, whatever the message quotes (a parser may quote a line break).
+        line = "".join(
+            ascii(c)[1:-1] if unicodedata.category(c) in _INVISIBLE else c for c in message
+        )
+        response = Response(f"{status} {title}: {line}\n", status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
 

@@ -26,6 +26,7 @@ from l4a_graph.formats import Format, by_name, for_media_type
 from l4a_graph.namespaces import GRAPH_STAGING, is_private_graph
 from l4a_graph.sparql import Term
 from l4a_graph.store import Store
+from l4a_graph.validator.intake import prepare_source
 from l4a_graph.web.auth import require_token
 from l4a_graph.web.cors import cross_origin
 from l4a_graph.web.errors import (
@@ -72,7 +73,7 @@ def data() -> Response:
     if request.method == "DELETE":
         return _delete(graph, writing)
     fmt = _body_format()
-    triples = _parse_body(request.get_data(), fmt)
+    triples = _parse_body(request.get_data(), fmt, state.settings.max_body_bytes)
     with writing() as store:
         existed = graph in store.named_graphs()
         if request.method == "PUT":
@@ -157,15 +158,28 @@ def _body_format() -> Format:
     return fmt
 
 
-def _parse_body(body: bytes, fmt: Format) -> list[tuple[Subject, NamedNode, Term]]:
+def _parse_body(body: bytes, fmt: Format, max_bytes: int) -> list[tuple[Subject, NamedNode, Term]]:
     """The triples of ``body``, parsed whole before anything is written.
+
+    JSON-LD and RDF/XML get a submission's checks first
+    (:func:`~l4a_graph.validator.intake.prepare_source`): no remote context (the
+    project's is read locally), bounded nesting, no external or expanding XML entities
+    (a few hundred bytes of nested entities expand to gigabytes in Oxigraph's parser).
 
     Raises
     ------
     BadRequestError
         If the body does not parse, names graphs of its own, or needs a remote JSON-LD
         context (never fetched).
+    InputError
+        (also a 400) If it is refused by those checks.
     """
+    if fmt.name in ("jsonld", "xml"):
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise BadRequestError(f"the body is not UTF-8 text: {error.reason}") from error
+        body = prepare_source(text, fmt, "the body", max_bytes)[0].encode()
     try:
         quads = list(parse(body, fmt.rdf_format))
     except SyntaxError as error:

@@ -30,7 +30,16 @@ from typing import Final
 from l4a_graph.errors import QueryError
 from l4a_graph.namespaces import PREFIXES
 
-__all__ = ["Token", "check_fetches", "dataset_clause", "tokens"]
+__all__ = [
+    "MAX_NESTING",
+    "MAX_PATH_STEPS",
+    "MAX_TERMS",
+    "Token",
+    "check_complexity",
+    "check_fetches",
+    "dataset_clause",
+    "tokens",
+]
 
 _BASE_CHARS: Final = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -66,6 +75,14 @@ _FETCHING: Final = {
 }
 """What counts as a fetching keyword in a query (False) and in an update (True)."""
 _FROM: Final = re.compile("from", re.IGNORECASE | re.ASCII)
+MAX_NESTING: Final = 100
+"""Deepest nesting of brackets (``{ ( [`` and ``<<``) a query or update may have."""
+MAX_TERMS: Final = 5000
+"""Most tokens a query or update may have outside its VALUES and DATA blocks."""
+MAX_PATH_STEPS: Final = 200
+"""Most ``/`` and ``^`` (property path steps, or divisions) a query or update may have."""
+_OPENING: Final = frozenset("{([")
+_CLOSING: Final = frozenset("})]")
 _PLX_ESCAPE: Final = re.compile(r"\\(.)")
 _UCHAR_ESCAPE: Final = re.compile(_UCHAR)
 
@@ -201,6 +218,73 @@ def check_fetches(sparql: str, allowed: Collection[str] = (), *, update: bool = 
             raise QueryError(
                 f"{keyword} at {where}: {shown} is not an endpoint this server may reach; "
                 f"allowed: {', '.join(sorted(allowed))}"
+            )
+
+
+def check_complexity(sparql: str, *, update: bool = False) -> None:
+    """Refuse ``sparql`` if it is too deep for the SPARQL engine to parse and plan.
+
+    Oxigraph parses and plans recursively, with no depth limit: measured on an 8 MiB
+    stack, its process dies (SIGSEGV) on about 740 property path steps ``a/a/a...``,
+    2,500 ``MINUS {}`` or ``BIND`` in a row, 6,500 ``UNION`` or ``+`` in a chain, and
+    10,000 nested brackets; nested collections and blank nodes take cubic time. A query
+    worker that dies answers 503 and must restart, and an update runs in the server
+    process. So, before anything reaches the engine: at most :data:`MAX_NESTING` levels
+    of brackets, :data:`MAX_TERMS` tokens outside the data blocks (``VALUES`` and
+    ``INSERT DATA``/``DELETE DATA``, flat lists the engine reads in a loop) and
+    :data:`MAX_PATH_STEPS` ``/`` or ``^``. The query library stays under 7 levels,
+    400 tokens and 20 steps.
+
+    Raises
+    ------
+    QueryError
+        Naming the limit and, for nesting, where it was passed.
+
+    Examples
+    --------
+    >>> check_complexity("SELECT * { VALUES ?x { 1 2 3 } ?x ?p ?o }")
+    >>> check_complexity("SELECT * WHERE " + "{" * 101 + "}" * 101)
+    Traceback (most recent call last):
+    ...
+    l4a_graph.errors.QueryError: the query nests brackets more than 100 deep (line 1, column 116)...
+    """
+    what = "update" if update else "query"
+    depth = terms = steps = 0
+    data_depth: int | None = None  # the depth of the VALUES or DATA block we are in
+    data_next = False  # VALUES or DATA seen: the next "{" opens a data block
+    for token in tokens(sparql):
+        text, offset = token.text, token.offset
+        before, after = sparql[offset - 1 : offset], sparql[offset + 1 : offset + 2]
+        if token.kind == "word" and text.upper() in ("VALUES", "DATA") and data_depth is None:
+            data_next = True
+        if text in _OPENING or (text == "<" and before == "<"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"the {what} nests brackets more than {MAX_NESTING} deep (line "
+                    f"{_line_column(sparql, offset)}); the SPARQL engine cannot take that"
+                )
+            if text == "{" and data_next:
+                data_depth, data_next = depth, False
+        elif text in _CLOSING or (text == ">" and before == ">"):
+            if data_depth is not None and depth == data_depth and text == "}":
+                data_depth = None
+            depth = max(depth - 1, 0)
+        if data_depth is not None:
+            continue
+        terms += 1
+        if text == "/" or (text == "^" and "^" not in (before, after)):  # not "^^" of a literal
+            steps += 1
+        if terms > MAX_TERMS:
+            raise QueryError(
+                f"the {what} has more than {MAX_TERMS} tokens outside VALUES and DATA "
+                "blocks, more than the SPARQL engine can plan; split it, or give long "
+                "lists of values in a VALUES block"
+            )
+        if steps > MAX_PATH_STEPS:
+            raise QueryError(
+                f"the {what} has more than {MAX_PATH_STEPS} property path steps or "
+                "divisions (/ and ^); the SPARQL engine cannot take that many"
             )
 
 

@@ -21,7 +21,7 @@ from l4a_graph.web.errors import BadRequestError, NotAcceptableError
 from l4a_graph.web.negotiation import ALL_FORMATS, GRAPH_FORMATS, TABULAR_FORMATS
 from l4a_graph.web.protocol import format_choice, graph_iris, sparql_text
 from l4a_graph.web.responses import send_answer
-from l4a_graph.web.safety import check_fetches, dataset_clause
+from l4a_graph.web.safety import check_complexity, check_fetches, dataset_clause
 from l4a_graph.web.service_description import SD_PREFIXES, describe
 from l4a_graph.web.site.conneg import HTML
 from l4a_graph.web.site.query_ui import query_page
@@ -49,6 +49,7 @@ def query() -> Response:
         return _describe()
     note(query=text)
     check_fetches(text, settings.allowed_endpoints)
+    check_complexity(text)
     default_graph = graph_iris("default-graph-uri")
     named_graphs = graph_iris("named-graph-uri")
     dataset = (default_graph, named_graphs) if default_graph or named_graphs else None

@@ -19,7 +19,7 @@ from l4a_graph.web.auth import require_token
 from l4a_graph.web.errors import BadRequestError, ForbiddenError
 from l4a_graph.web.protocol import sparql_text
 from l4a_graph.web.responses import empty
-from l4a_graph.web.safety import check_fetches
+from l4a_graph.web.safety import check_complexity, check_fetches
 from l4a_graph.web.state import web
 from l4a_graph.web.worker import syntax_message
 
@@ -47,6 +47,7 @@ def update() -> Response:
         )
     note(query=text)
     check_fetches(text, state.settings.allowed_endpoints, update=True)
+    check_complexity(text, update=True)
     _check_public(text)
     try:
         with state.service.writing() as store:

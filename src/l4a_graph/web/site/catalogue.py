@@ -78,13 +78,16 @@ def _read(kg: KnowledgeGraph) -> Catalogue:
         row["hub"].value: HubRow(row["hub"].value)
         for row in kg.select("SELECT ?hub WHERE { ?hub a l4a:Hub }")
     }
+    # The store may be written between these queries (the cache is rebuilt for the
+    # next generation then): a HUB that was not there at first is left for that time.
     for name, pattern in FACTS.items():
         sparql = f"SELECT DISTINCT ?hub ?v WHERE {{ ?hub a l4a:Hub . {pattern} }}"
         for row in kg.select(sparql):
-            rows[row["hub"].value].facts.setdefault(name, []).append(row["v"].value)
+            if (known := rows.get(row["hub"].value)) is not None:
+                known.facts.setdefault(name, []).append(row["v"].value)
     for row in kg.select(_COORDINATES):
-        hub = rows[row["hub"].value]
-        if hub.coordinates is None:
+        hub = rows.get(row["hub"].value)
+        if hub is not None and hub.coordinates is None:
             hub.coordinates = (float(row["lat"].value), float(row["long"].value))
     for hub in rows.values():
         hub.facts = {name: sorted(set(values)) for name, values in hub.facts.items()}

@@ -8,6 +8,7 @@ in RDF (:mod:`~l4a_graph.web.site.conneg`). An IRI the store does not know is a 
 from __future__ import annotations
 
 import io
+import re
 
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotFound
@@ -26,6 +27,9 @@ from l4a_graph.web.state import web
 __all__ = ["bp"]
 
 bp = Blueprint("site_resources", __name__)
+
+_IRI_CHARS = re.compile(r"[^\x00-\x20<>\"{}|\\^`]+")
+"""What RFC 3987 lets an IRI hold (a decoded path may hold anything, e.g. NUL)."""
 
 
 @bp.route("/id/<path:rest>")
@@ -51,6 +55,8 @@ def sdg(code: str) -> Response:
 def _resource(iri: str, only: set[str] | None = None) -> Response:
     """The answer for ``iri``; a 404 if unknown or not of a kind in ``only``."""
     fmt = negotiate()
+    if not _IRI_CHARS.fullmatch(iri):
+        raise NotFound("no resource: the path holds characters an IRI cannot hold")
     kg = web().kg
     d = describe(kg, iri)
     kind = pages.kind_of(kg, iri) if d.triples else None

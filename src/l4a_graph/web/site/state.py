@@ -36,19 +36,40 @@ class SiteState:
     iris: IriMap
     dumps_dir: Path
     _cache: dict[tuple[object, ...], object] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
 
     def cached(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
-        """The value for ``key`` in the current generation, built once (under a lock)."""
+        """The value for ``key`` in the current generation, built once.
+
+        Each key is built under its own lock: requests that need a value being built
+        wait for it, the others do not (one lock for all would queue every page
+        behind the slowest build after each write).
+        """
         full = (generation(), *key)
         with self._lock:
-            if full not in self._cache:
+            if full in self._cache:
+                return self._cache[full]  # type: ignore[return-value]
+            building = self._building.setdefault(full, threading.Lock())
+        with building:
+            with self._lock:
+                if full in self._cache:
+                    return self._cache[full]  # type: ignore[return-value]
+            value = build()
+            with self._lock:
                 # Older generations are dead: drop them so the cache does not grow.
-                for old in [k for k in self._cache if k[0] != full[0]]:
+                for old in [k for k in self._cache if _older(k, full)]:
                     del self._cache[old]
-                self._cache[full] = build()
-            value: T = self._cache[full]  # type: ignore[assignment]
+                for old in [k for k in self._building if _older(k, full)]:
+                    del self._building[old]
+                self._cache[full] = value
+                self._building.pop(full, None)
             return value
+
+
+def _older(key: tuple[object, ...], than: tuple[object, ...]) -> bool:
+    """Whether ``key`` belongs to a generation before that of ``than``."""
+    return isinstance(key[0], int) and isinstance(than[0], int) and key[0] < than[0]
 
 
 def resolve(app: Flask) -> SiteState:

@@ -91,6 +91,8 @@ def safe_next(target: str | None) -> str | None:
     >>> safe_next("/workspace/review"), safe_next("//evil.example/"), safe_next(None)
     ('/workspace/review', None, None)
     """
-    if target and target.startswith("/workspace/") and not target.startswith("//"):
+    if not target or not target.isprintable():  # a line break in Location would be a 500
+        return None
+    if target.startswith("/workspace/") and not target.startswith("//"):
         return target
     return None
