@@ -7,96 +7,33 @@ the vendored YASGUI and Leaflet work under it. Screenshots go to ``test-artifact
 
 from __future__ import annotations
 
-import shutil
-import socket
-import tempfile
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from l4a_graph import KnowledgeGraph
+from browsing import WAIT, chromium, csp_violations, needs_chromium, screenshot, serving
 from l4a_graph.resources import project_root
-from l4a_graph.web import SETTINGS, create_app
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-ARTIFACTS = project_root() / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None, reason="chromium and chromium-driver are not installed"
-)
+pytestmark = needs_chromium
 
 webdriver: Any = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-WAIT = 30
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``l4a serve``'s app under waitress on a free port; yields the base URL."""
-    import waitress
-
-    with pytest.MonkeyPatch.context() as patch:
-        for setting in SETTINGS:
-            patch.delenv(setting.env, raising=False)
-        patch.setenv("L4A_DUMPS_DIR", str(tmp_path_factory.mktemp("dumps")))
-        kg = KnowledgeGraph()
-        kg.load_shipped()
-        app = create_app(kg, {"rate_limit": ""})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.close()
-    app.extensions["l4a"].service.close()
-    kg.close()
+    with serving(tmp_path_factory.mktemp("dumps"), {}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="l4a-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(DRIVER))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def screenshot(browser: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
-def csp_violations(browser: Any) -> list[str]:
-    """Console errors that say the Content-Security-Policy blocked something."""
-    return [
-        entry["message"]
-        for entry in browser.get_log("browser")
-        if "Content Security Policy" in entry["message"]
-    ]
+    with chromium() as driver:
+        yield driver
 
 
 def test_query_ui_runs_a_query_and_shows_rows(server: str, browser: Any) -> None:
