@@ -132,7 +132,6 @@ def test_section_links_the_plot_and_names_the_comparisons() -> None:
 
 
 def test_plot_draws_a_png(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     results = [Measurement("load", n, n / 1e5, 100.0) for n in (20_000, 200_000, 1_000_000)]
     results.append(Measurement("query-rdflib", 200_000, None, 90.0))
     assert plot(tmp_path / "scale.png", results)
