@@ -111,13 +111,16 @@ class Server:
 
 
 def _children(pid: int) -> list[int]:
+    """The descendants of ``pid``: the children of each of its threads (a worker that a
+    request thread restarted is that thread's child, not the main thread's)."""
     found: list[int] = []
-    try:
-        direct = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return found
-    for child in map(int, direct):
-        found += [child, *_children(child)]
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            direct = children.read_text().split()
+        except OSError:
+            continue
+        for child in map(int, direct):
+            found += [child, *_children(child)]
     return found
 
 

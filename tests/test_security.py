@@ -963,3 +963,48 @@ def test_a_slow_cache_build_blocks_no_other_page(app: Flask) -> None:
         thread.join()
     with app.app_context():
         assert site().cached(("security-slow",), slow) == "slow"  # built once, kept
+
+
+def test_queries_answer_while_writes_stream_in(tmp_path: Any) -> None:
+    """A query chose a snapshot, waited for a worker, and found it deleted by a later
+    write: under a steady stream of writes most queries failed with 503 (found by the
+    load test). Now the snapshot is pinned until a worker has it open."""
+    kg = KnowledgeGraph.open(tmp_path / "store")
+    kg.load_shipped()
+    application = create_app(kg, {"rate_limit": "", "query_workers": 1, "write_token": TOKEN})
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        client = application.test_client()
+        for _ in range(40):
+            statuses.append(client.get("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D").status_code)
+
+    def write() -> None:
+        client = application.test_client()
+        n = 0
+        while not stop.is_set():
+            client.put(
+                f"/data?graph=urn:sec:w{n % 3}",
+                data=b"<urn:sec:a> <urn:sec:b> <urn:sec:c> .",
+                content_type="application/n-triples",
+                headers=auth(),
+            )
+            n += 1
+
+    try:
+        writer = threading.Thread(target=write)
+        readers = [threading.Thread(target=read) for _ in range(3)]
+        writer.start()
+        for thread in readers:
+            thread.start()
+        for thread in readers:
+            thread.join()
+        stop.set()
+        writer.join()
+        assert statuses == [200] * 120
+        assert application.extensions["l4a"].service.pool.restarts == 0
+    finally:
+        stop.set()
+        application.extensions["l4a"].service.close()
+        kg.close()

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,6 +95,8 @@ class QueryService:
         self._snapshot: Snapshot | None = None
         self._counts: Counts | None = None
         self._published: dict[int, worker.Snapshot] = {}
+        self._pinned: Counter[int] = Counter()
+        """Generations a query is about to use (between choosing one and a worker opening it)."""
         self._generation = 0
         self._dirs: list[Path] = []
         self._spool = Path()
@@ -189,12 +192,14 @@ class QueryService:
             settings.query_timeout,
             str(self._spool / uuid.uuid4().hex),
         )
+        location = self._pin()
         try:
-            reply = pool.run(job, self.snapshot.location, settings.queue_timeout)
+            reply = pool.run(job, location, settings.queue_timeout)
         except WebError:
             Path(job.spool).unlink(missing_ok=True)
             raise
         finally:
+            self._unpin(location.generation)
             self._collect()
         if isinstance(reply, worker.Unacceptable):
             offered = TABULAR_FORMATS if reply.kind != "triples" else GRAPH_FORMATS
@@ -308,12 +313,33 @@ class QueryService:
         with self._published_lock:
             self._published[generation] = location
 
+    def _pin(self) -> worker.Snapshot:
+        """The current snapshot, kept from :meth:`_collect` until :meth:`_unpin`.
+
+        A query may wait for a free worker while writes publish newer snapshots; without
+        the pin, its snapshot could be deleted before the worker opened it (measured:
+        most queries failed with 503 under a steady stream of writes).
+        """
+        self.start()
+        with self._published_lock:
+            assert self._snapshot is not None
+            location = self._snapshot.location
+            self._pinned[location.generation] += 1
+            return location
+
+    def _unpin(self, generation: int) -> None:
+        with self._published_lock:
+            self._pinned[generation] -= 1
+            if self._pinned[generation] <= 0:
+                del self._pinned[generation]
+
     def _collect(self) -> None:
-        """Delete the snapshots that are neither current nor open in a worker."""
+        """Delete the snapshots that are neither current, nor open in a worker, nor pinned."""
         if self._pool is None or self._snapshot is None:
             return
         keep = self._pool.generations() | {self._snapshot.location.generation}
         with self._published_lock:
+            keep |= set(self._pinned)
             for generation in [g for g in self._published if g not in keep]:
                 location = self._published.pop(generation)
                 if location.on_disk:

@@ -233,7 +233,8 @@ def serve(connection: Connection) -> None:
             try:
                 store = open_snapshot(message.snapshot)
                 connection.send(Ready())
-            except (L4AError, OSError, SyntaxError) as error:
+            except (L4AError, OSError, SyntaxError, RuntimeError) as error:
+                # RuntimeError: what Oxigraph raises for a RocksDB error (a missing file).
                 connection.send(Failed(503, f"cannot open the store snapshot: {error}"))
         elif isinstance(message, Job):
             connection.send(_run_timed(store, message))
