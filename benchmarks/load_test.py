@@ -550,6 +550,9 @@ def summary(result: Result) -> str:
 def section(result: Result, clients: int, threads: int, ring: int) -> str:
     warm, end, peak = result.memory_after_warmup()
     growth = end - warm
+    after = [m for m in result.memory if m[0] >= result.requests // 10] or result.memory
+    first_server, first_workers = after[0][1], after[0][2]
+    last_server, last_workers = result.memory[-1][1], result.memory[-1][2]
     return "\n".join(
         [
             START,
@@ -587,8 +590,15 @@ def section(result: Result, clients: int, threads: int, ring: int) -> str:
             memory_table(result),
             "",
             f"From the end of the warm-up (the first tenth) to the end: {warm:.0f} MB to "
-            f"{end:.0f} MB ({growth:+.0f} MB; at most {peak:.0f} MB), while the store grew "
-            f"by the {result.writes:,} writes.",
+            f"{end:.0f} MB in all ({growth:+.0f} MB; at most {peak:.0f} MB): "
+            f"the workers {first_workers:.0f} to {last_workers:.0f} MB, the server "
+            f"{first_server:.0f} to {last_server:.0f} MB. "
+            + (
+                "The public data stayed the same size (each client rewrites its graphs); "
+                "each `/update` added a triple and each form a draft."
+                if ring
+                else "The data grew with every write."
+            ),
             "",
             f"Machine: {machine()}.",
             END,
