@@ -18,9 +18,10 @@ The moment of the kill is chosen in two ways:
 - at random: a seeded list of delays spread evenly over the command's duration, which the
   test measures first on an uninterrupted run;
 - at write boundaries: the child kills itself (SIGKILL) just before its n-th write to an
-  on-disk store (``EmbeddedStore.update``, ``add``, ``load``, ``bulk_load``), for every n
-  of the command's own writes and a sample of the reasoning ones, which reaches the
-  narrow windows between two writes that a random delay seldom hits.
+  on-disk store (``EmbeddedStore.update``, ``insert_where``, ``add``, ``load``,
+  ``bulk_load``), for every n of the command's own writes and a sample of the reasoning
+  ones, which reaches the narrow windows between two writes that a random delay seldom
+  hits.
 
 After each kill the test opens the store as every command does (``KnowledgeGraph.open``,
 which repairs what the journal lists) and checks the invariants of :func:`problems`. The
@@ -132,7 +133,7 @@ def arm(die_before, log_path):
 
         setattr(EmbeddedStore, name, write)
 
-    for name in ("update", "add", "load", "bulk_load"):
+    for name in ("update", "insert_where", "add", "load", "bulk_load"):
         wrap(name)
 
 

@@ -9,7 +9,8 @@ import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from l4a_graph import KnowledgeGraph
+from l4a_graph import KnowledgeGraph, journal
+from l4a_graph import namespaces as ns
 from l4a_graph.errors import InputError, QueryError
 from l4a_graph.formats import FORMATS, by_name, for_media_type, for_path
 from l4a_graph.store import EmbeddedStore
@@ -155,6 +156,56 @@ def test_staging_graphs_never_remain(empty_kg: KnowledgeGraph, tmp_path: Path) -
     with pytest.raises(InputError):
         empty_kg.load_files([write(tmp_path, "bad.ttl", BROKEN)])
     assert all("staging" not in g for g in empty_kg.store.named_graphs())
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "error"),
+    [
+        (b"<http://e/a> <http://e/p> <relative> .", "No scheme"),
+        (b"<http://e/a> <http://e/p> <http://e/a{b}> .", "Invalid IRI code point"),
+        (b'<http://e/a> <http://e/p> "x"@en-toolongsubtag .', "subtag"),
+    ],
+)
+def test_what_only_the_strict_check_refuses_changes_nothing(
+    store_dir: Path, tmp_path: Path, bad_line: bytes, error: str
+) -> None:
+    """Files are loaded without Oxigraph's IRI and language-tag checks while another
+    thread makes them: what only those checks refuse must still leave no trace."""
+    good = b"".join(b"<http://e/s%d> <http://e/p> <http://e/o> .\n" % i for i in range(5000))
+    old = write(tmp_path, "old.ttl", TURTLE)
+    with KnowledgeGraph.open(store_dir) as kg:
+        kg.load_files([old])
+        before = sorted(map(str, kg.store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")))
+        replacing = write(tmp_path, "old.nt", good)
+        new = write(tmp_path, "new.nt", good + bad_line + b"\n")
+        with pytest.raises(InputError, match=rf"new\.nt:5001:\d+: .*{error}"):
+            kg.load_files([replacing, new])
+    with KnowledgeGraph.open(store_dir) as kg:
+        after = sorted(map(str, kg.store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")))
+        assert after == before
+        assert journal.pending(kg.private) == []
+        assert not [g for g in kg.store.named_graphs() if g.startswith(ns.GRAPH_STAGING)]
+
+
+def test_one_graph_from_files_of_two_formats(empty_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    turtle = write(tmp_path, "a.ttl", TURTLE)
+    triples = write(tmp_path, "b.nt", b"<http://e/x> <http://e/p> <http://e/y> .")
+    for _ in range(2):  # new, then replaced: the graph holds both files each time
+        empty_kg.load_files([turtle, triples], graph="urn:x:g")
+        assert empty_kg.store.count("urn:x:g") == 3
+
+
+def test_derived_triples_keep_their_blank_nodes() -> None:
+    """A derived triple about a blank node is about that node, not a copy of it."""
+    store = EmbeddedStore()
+    store.load(b"_:b <http://e/p> <http://e/o> .", by_name("nt"), "urn:data")
+    store.insert_where("?s <http://e/q> ?o", "GRAPH ?g { ?s <http://e/p> ?o }", "urn:inferred")
+    joined = store.query(
+        "ASK { GRAPH <urn:data> { ?s <http://e/p> ?o } "
+        "GRAPH <urn:inferred> { ?s <http://e/q> ?o } }"
+    )
+    assert bool(joined)
+    assert store.count("urn:inferred") == 1
 
 
 def test_format_lookup() -> None:

@@ -34,8 +34,10 @@ disjoint classes: <urn:x>, l4a:Hub, l4a:Stakeholder (l4a:Hub owl:disjointWith l4
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, QuerySolutions
@@ -89,15 +91,20 @@ def checks(ontology: Ontology) -> list[Check]:
 def check(store: Store, ontology: Ontology | None = None) -> list[Violation]:
     """Every violation in ``store`` (its own ontology graph when ``ontology`` is None)."""
     onto = ontology if ontology is not None else Ontology.from_store(store)
-    found: list[Violation] = []
-    for c in checks(onto):
-        result = store.query(c.query)
-        assert isinstance(result, QuerySolutions)
-        names = [v.value for v in result.variables]
-        for solution in result:
-            resources = tuple(t for t in (solution[n] for n in names) if t is not None)
-            found.append(Violation(c.kind, c.axiom, resources))
-    return found
+    # Oxigraph answers queries without the GIL: the checks run ``store.writers`` at a time.
+    with ThreadPoolExecutor(max_workers=store.writers) as pool:
+        found = pool.map(functools.partial(_violations, store), checks(onto))
+        return [violation for each in found for violation in each]
+
+
+def _violations(store: Store, c: Check) -> list[Violation]:
+    result = store.query(c.query)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [
+        Violation(c.kind, c.axiom, tuple(t for t in (s[n] for n in names) if t is not None))
+        for s in result
+    ]
 
 
 def _named_pairs(ontology: Ontology, predicate: NamedNode) -> Iterator[tuple[NamedNode, NamedNode]]:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from pyoxigraph import QueryBoolean
@@ -104,14 +105,41 @@ def materialize(
     store.drop_graph(graph)
     _drop_deltas(store)
     components = plan(rules)
-    rounds = 0
     try:
-        for component in components:
-            rounds += _fixpoint(store, component, graph)
+        rounds = _run(store, components, graph)
     finally:
         _drop_deltas(store)
     seconds = time.perf_counter() - started
     return Materialization(len(rules), len(components), rounds, store.count(graph), seconds)
+
+
+def _run(store: Store, components: list[Component], graph: str) -> int:
+    """Run every component once its producers are done, ``store.writers`` at a time.
+
+    Components that do not read each other's relations run side by side: their queries
+    overlap even where the store serializes the writes (1M triples: 4.7 s -> see
+    BENCHMARKS.md "Pipeline"). Returns the number of rounds, all components together.
+    """
+    waits = {i: _producers(components, i) for i in range(len(components))}
+    done: set[int] = set()
+    rounds = 0
+    with ThreadPoolExecutor(max_workers=store.writers) as pool:
+        running: dict[Future[int], int] = {}
+        while len(done) < len(components):
+            for i in sorted(set(waits) - done - set(running.values())):
+                if waits[i] <= done:
+                    running[pool.submit(_fixpoint, store, components[i], graph, i)] = i
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                rounds += future.result()
+                done.add(running.pop(future))
+    return rounds
+
+
+def _producers(components: list[Component], i: int) -> set[int]:
+    """The earlier components whose relations component ``i`` reads."""
+    reads = {relation(a) for rule in components[i].rules for a in rule.body}
+    return {j for j in range(i) if reads & set(components[j].relations)}
 
 
 def relation(atom: Atom) -> Relation:
@@ -210,11 +238,11 @@ def _sccs(nodes: list[Relation], edges: dict[Relation, set[Relation]]) -> list[l
     return found[::-1]
 
 
-def _fixpoint(store: Store, component: Component, graph: str) -> int:
-    """Run ``component`` until it adds nothing; return the number of rounds."""
+def _fixpoint(store: Store, component: Component, graph: str, number: int = 0) -> int:
+    """Run ``component`` (the ``number``-th) until it adds nothing; return the rounds."""
     for head, branches in _by_head((rule, None) for rule in component.rules):
         check = not _is_empty(store, head)
-        store.update(_operation(head, branches, None, graph, check))
+        store.insert_where(*_operation(head, branches, None, graph, check))
     if not component.recursive:
         return 1
     # After round 1, ``graph`` holds exactly this component's new triples of its own
@@ -226,15 +254,15 @@ def _fixpoint(store: Store, component: Component, graph: str) -> int:
         rounds += 1
         if rounds > MAX_ROUNDS:
             raise RuntimeError(f"no fixpoint after {MAX_ROUNDS} rounds")
-        target = f"{DELTA}{rounds}"
+        target = f"{DELTA}{number}/{rounds}"
         for head, branches in _by_head(variants):
-            store.update(_operation(head, branches, delta, target, check=True))
+            store.insert_where(*_operation(head, branches, delta, target, check=True))
         if store.count(target) == 0:
             break
         delta, variants = target, _delta_variants(component, first=False)
     for r in range(2, rounds):
-        store.update(f"ADD <{DELTA}{r}> TO <{graph}>")
-    _drop_deltas(store)
+        store.update(f"ADD <{DELTA}{number}/{r}> TO <{graph}>")
+    _drop_deltas(store, f"{DELTA}{number}/")
     return rounds
 
 
@@ -299,8 +327,9 @@ def _is_empty(store: Store, head: Atom) -> bool:
 
 def _operation(
     head: Atom, branches: list[Branch], delta: str | None, target: str, check: bool
-) -> str:
-    """The update deriving ``head`` from the union of ``branches``."""
+) -> tuple[str, str, str]:
+    """The insertion deriving ``head`` from the union of ``branches``: template, group
+    pattern and target graph (see :meth:`~l4a_graph.store.base.Store.insert_where`)."""
     patterns = [_where(body, delta_atom, delta) for body, delta_atom in branches]
     where = " UNION ".join(f"{{ {p} }}" for p in patterns) if len(patterns) > 1 else patterns[0]
     head_text = _pattern(head)
@@ -316,7 +345,7 @@ def _operation(
     elif check:
         # Few candidates, from a delta: a lookup each is cheaper than reading the relation.
         where += f" FILTER NOT EXISTS {{ GRAPH ?_gh {{ {head_text} }} }}"
-    return f"INSERT {{ GRAPH <{target}> {{ {head_text} }} }} WHERE {{ {where} }}"
+    return head_text, where, target
 
 
 def _where(body: tuple[Atom, ...], delta_atom: int | None, delta: str | None) -> str:
@@ -334,6 +363,6 @@ def _pattern(atom: Atom) -> str:
     return " ".join(map(str, atom.terms))
 
 
-def _drop_deltas(store: Store) -> None:
-    for stale in (g for g in store.named_graphs() if g.startswith(DELTA)):
+def _drop_deltas(store: Store, prefix: str = DELTA) -> None:
+    for stale in (g for g in store.named_graphs() if g.startswith(prefix)):
         store.drop_graph(stale)

@@ -28,6 +28,9 @@ class Store(ABC):
     atomic: it happens whole or not at all.
     """
 
+    writers: int = 1
+    """How many updates are worth sending at once (the reasoner runs that many)."""
+
     @abstractmethod
     def query(
         self,
@@ -50,11 +53,20 @@ class Store(ABC):
         """Run a SPARQL update as one transaction."""
 
     @abstractmethod
-    def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
-        """Parse and add ``source`` in one transaction (into ``graph`` for triple formats)."""
+    def load(
+        self, source: Path | bytes, fmt: Format, graph: str | None = None, *, lenient: bool = False
+    ) -> None:
+        """Parse and add ``source`` in one transaction (into ``graph`` for triple formats).
+
+        ``lenient`` skips the validation of IRIs and language tags where the parser can:
+        for a caller that checks the same source strictly (and removes what it loaded if
+        that check fails). A backend may ignore it.
+        """
 
     @abstractmethod
-    def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
+    def bulk_load(
+        self, path: Path, fmt: Format, graph: str | None = None, *, lenient: bool = False
+    ) -> None:
         """Add a large file fast; not atomic, so callers load into a staging graph first."""
 
     @abstractmethod
@@ -72,6 +84,12 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Flush and release the store."""
+
+    def insert_where(self, template: str, where: str, graph: str) -> None:
+        """Add to ``graph``, in one transaction, the triples ``template`` makes of each
+        solution of the group pattern ``where`` (as ``INSERT { GRAPH <graph> { template } }
+        WHERE { where }``)."""
+        self.update(f"INSERT {{ GRAPH <{graph}> {{ {template} }} }} WHERE {{ {where} }}")
 
     def replace_graph(self, graph: str, staging: str) -> None:
         """Swap ``staging`` in as ``graph`` atomically and drop ``staging``."""

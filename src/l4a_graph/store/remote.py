@@ -141,7 +141,9 @@ class RemoteStore(Store):
         request = self._sparql_request(endpoint, INSERT, with_prefixes(sparql))
         self._open(request, endpoint).close()
 
-    def load(self, source: Path | bytes, fmt: Format, graph: str | None = None) -> None:
+    def load(
+        self, source: Path | bytes, fmt: Format, graph: str | None = None, *, lenient: bool = False
+    ) -> None:
         target = None if fmt.names_own_graphs else graph
         # Parsed here, whole, first: a syntax error is found before anything is sent, and
         # every backend parses (and refuses remote JSON-LD contexts) the same way.
@@ -154,7 +156,9 @@ class RemoteStore(Store):
             else:
                 self._post_graph(quads, target, fmt.names_own_graphs)
 
-    def bulk_load(self, path: Path, fmt: Format, graph: str | None = None) -> None:
+    def bulk_load(
+        self, path: Path, fmt: Format, graph: str | None = None, *, lenient: bool = False
+    ) -> None:
         self.load(path, fmt, graph)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
