@@ -230,9 +230,10 @@ class KnowledgeGraph:
         A private graph (``graph/restricted/...``, see
         :func:`~l4a_graph.namespaces.is_private_graph`) goes to the private store.
 
-        Every file is checked and parsed before anything is swapped in, so a file that
-        does not parse leaves the store unchanged. The inferred graph is rebuilt
-        afterwards if it exists or ``reason`` is true.
+        Every file is checked strictly before anything is swapped in (see
+        :meth:`_stage_checked`), so a file that does not parse leaves the store
+        unchanged. The inferred graph is rebuilt afterwards if it exists or ``reason``
+        is true.
         """
         files = [f for p in paths for f in _expand(p)]
         return self._load_plan(

@@ -15,7 +15,9 @@ What keeps it fast, measured on HUB-like graphs (``benchmarks/bench_reasoner.py`
 - *stratification*: the rules are grouped by the strongly connected components of
   the relations they read and write (the rules deriving ``l4a:addresses`` feed the
   ``rdfs:domain`` rule of ``l4a:addresses``), and the components run in dependency
-  order. A component without a cycle runs once, its inputs being complete; only
+  order, side by side on ``store.writers`` threads where one does not read another
+  (Oxigraph evaluates one component's query while it writes another's triples). A
+  component without a cycle runs once, its inputs being complete; only
   cycles (inverse pairs, transitive and symmetric properties, equivalent classes)
   iterate, their relations ordered so that most triples come in the first round;
 - *semi-naive* iteration inside a cycle: a rule runs once per body atom of the cycle,
@@ -27,9 +29,11 @@ What keeps it fast, measured on HUB-like graphs (``benchmarks/bench_reasoner.py`
   round, ``NOT EXISTS`` lookups against a small delta, no test at all while the
   relation is still empty. In Oxigraph a write costs several reads.
 
-Each update is sent on its own: one long transaction makes every later write slower.
-Template triples that are not valid RDF (a literal subject, from ``rdfs:range`` on a
-literal) are skipped by SPARQL Update itself (SPARQL 1.1 Update, section 3.1.3).
+Each insertion is sent on its own (:meth:`~l4a_graph.store.base.Store.insert_where`:
+``INSERT ... WHERE`` on a remote store; a CONSTRUCT loaded back on the embedded one,
+which is faster): one long transaction makes every later write slower. Template
+triples that are not valid RDF (a literal subject, from ``rdfs:range`` on a literal)
+are skipped by SPARQL itself (SPARQL 1.1 Update, section 3.1.3; Query, 16.2).
 
 Examples
 --------
