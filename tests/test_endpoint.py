@@ -45,7 +45,10 @@ from werkzeug.test import TestResponse
 from l4a_graph import KnowledgeGraph
 from l4a_graph.cli import cli
 from l4a_graph.errors import QueryError
+from l4a_graph.formats import by_name
+from l4a_graph.namespaces import PREFIXES
 from l4a_graph.web import SETTINGS, create_app, resolve_settings
+from l4a_graph.web.operations import count_query, read_update
 from l4a_graph.web.safety import check_fetches, dataset_clause
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -657,14 +660,309 @@ def test_update_errors(writable: Flask) -> None:
     client = writable.test_client()
     bad = post_update(client, "INSERT DATA {\n <urn:a> <urn:b> }", auth())
     assert bad.status_code == 400 and "line 2" in bad.text
-    using = client.post(
-        "/update?using-graph-uri=urn:x",
-        data=INSERT.encode(),
-        headers={**auth(), "Content-Type": "application/sparql-update"},
-    )
-    assert using.status_code == 400
+    where = post_update(client, "INSERT { ?s ?p ?o }\nWHERE {\n  ?s ?p ?o ?x }", auth())
+    assert where.status_code == 400 and "line 3, column" in where.text, where.text
     assert client.get("/update").status_code == 405
     assert post_update(client, "  ", auth()).status_code == 400
+
+
+# -- /update: the dataset parameters, and the preflight ---------------------------------
+
+UPDATE_DATA = """INSERT DATA {
+  GRAPH <urn:t:g1> { <urn:t:a> <urn:t:p> 1 . <urn:t:b> <urn:t:p> 2 }
+  GRAPH <urn:t:g2> { <urn:t:a> <urn:t:q> <urn:t:b> . <urn:t:c> <urn:t:p> 3 }
+  <urn:t:d> <urn:t:p> 4
+}"""
+
+
+@pytest.fixture
+def small_writable(empty_kg: KnowledgeGraph) -> Iterator[Flask]:
+    """A writable app over :data:`UPDATE_DATA`: two graphs and a default graph."""
+    empty_kg.store.update(UPDATE_DATA)
+    application = make_app(empty_kg, write_token=TOKEN)
+    yield application
+    close(application)
+
+
+def quads_of(app: Flask) -> set[str]:
+    """The app's public store as N-Quads lines."""
+    out = io.BytesIO()
+    app.extensions["l4a"].kg.store.dump(out, by_name("nq"))
+    return set(out.getvalue().decode().splitlines())
+
+
+def after_explicit(before: set[str], update: str) -> set[str]:
+    """What Oxigraph makes of ``before`` with ``update``, outside the endpoint."""
+    store = ox.Store()
+    store.load("\n".join(before).encode(), format=ox.RdfFormat.N_QUADS)
+    store.update(update, prefixes=PREFIXES)
+    return set(store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+def post_with_dataset(
+    client: FlaskClient, text: str, default: list[str], named: list[str]
+) -> TestResponse:
+    params = [("using-graph-uri", g) for g in default]
+    params += [("using-named-graph-uri", g) for g in named]
+    return client.post(
+        "/update",
+        data=text.encode(),
+        query_string=params,
+        headers={**auth(), "Content-Type": "application/sparql-update"},
+    )
+
+
+DATASET_CASES = [
+    (
+        "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+        ["urn:t:g1"],
+        [],
+        "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } } USING <urn:t:g1> WHERE { ?s ?p ?o }",
+    ),
+    (
+        "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } } WHERE { ?s ?p ?o . ?s <urn:t:q> ?x }",
+        ["urn:t:g1", "urn:t:g2"],
+        [],
+        "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } } USING <urn:t:g1> USING <urn:t:g2> "
+        "WHERE { ?s ?p ?o . ?s <urn:t:q> ?x }",
+    ),
+    (
+        "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <urn:t:out> { ?s ?p ?g } }\n"
+        "WHERE { GRAPH ?g { ?s ?p ?o } OPTIONAL { ?s ?p ?x } }",
+        ["urn:t:g1"],
+        ["urn:t:g2"],
+        "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <urn:t:out> { ?s ?p ?g } }\n"
+        "USING <urn:t:g1> USING NAMED <urn:t:g2> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } OPTIONAL { ?s ?p ?x } }",
+    ),
+    (
+        "DELETE WHERE { GRAPH ?g { ?s <urn:t:p> ?o } }",
+        [],
+        ["urn:t:g2"],
+        "DELETE { GRAPH ?g { ?s <urn:t:p> ?o } } USING NAMED <urn:t:g2> "
+        "WHERE { GRAPH ?g { ?s <urn:t:p> ?o } }",
+    ),
+    (
+        "PREFIX t: <urn:t:> BASE <urn:t:> # a comment with WHERE { and USING\n"
+        "INSERT DATA { GRAPH t:out { t:x t:p '} WHERE {' } } ;\n"
+        "DELETE { GRAPH t:g1 { ?s t:p ?o } } WHERE { ?s t:p ?o FILTER(?o > 1) } ;\n"
+        "INSERT { GRAPH <out> { ?s t:r ?o } } WHERE { ?s <q> ?o } ;",
+        ["urn:t:g1", "urn:t:g2"],
+        [],
+        "PREFIX t: <urn:t:> BASE <urn:t:> INSERT DATA { GRAPH t:out { t:x t:p '} WHERE {' } } ;\n"
+        "DELETE { GRAPH t:g1 { ?s t:p ?o } } USING t:g1 USING t:g2 "
+        "WHERE { ?s t:p ?o FILTER(?o > 1) } ;\n"
+        "INSERT { GRAPH <out> { ?s t:r ?o } } USING t:g1 USING t:g2 WHERE { ?s <q> ?o }",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "default", "named", "explicit"), DATASET_CASES)
+def test_using_graph_uri_parameters_act_as_using_clauses(
+    small_writable: Flask, text: str, default: list[str], named: list[str], explicit: str
+) -> None:
+    client = small_writable.test_client()
+    before = quads_of(small_writable)
+    expected = after_explicit(before, explicit)
+    assert expected != before, "the case should change something"
+    response = post_with_dataset(client, text, default, named)
+    assert response.status_code == 204, response.text
+    assert quads_of(small_writable) == expected
+
+
+_GRAPHS = ["urn:t:g1", "urn:t:g2", "urn:t:none", "urn:t:out"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    shortcut=st.booleans(),
+    template=st.sampled_from(
+        [
+            "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } }",
+            "DELETE { GRAPH <urn:t:g1> { ?s ?p ?o } }",
+            "DELETE { ?s ?p ?o } INSERT { GRAPH <urn:t:out> { ?o ?p ?s } }",
+        ]
+    ),
+    pattern=st.sampled_from(
+        [
+            "{ ?s ?p ?o }",
+            "{ GRAPH ?g { ?s <urn:t:p> ?o } }",
+            "{ GRAPH <urn:t:g2> { ?s ?p ?o } }",
+            "{ ?s <urn:t:p> ?o . GRAPH ?g { ?s ?p ?x } }",
+        ]
+    ),
+    default=st.lists(st.sampled_from(_GRAPHS), max_size=2),
+    named=st.lists(st.sampled_from(_GRAPHS), max_size=2),
+)
+def test_dataset_parameters_property(
+    small_writable: Flask,
+    shortcut: bool,
+    template: str,
+    pattern: str,
+    default: list[str],
+    named: list[str],
+) -> None:
+    """Property: with any parameters, the store ends as with the same USING clauses."""
+    using = " ".join([*(f"USING <{g}>" for g in default), *(f"USING NAMED <{g}>" for g in named)])
+    if shortcut:
+        text, explicit = f"DELETE WHERE {pattern}", f"DELETE {pattern} {using} WHERE {pattern}"
+    else:
+        text, explicit = f"{template} WHERE {pattern}", f"{template} {using} WHERE {pattern}"
+    before = quads_of(small_writable)
+    response = post_with_dataset(small_writable.test_client(), text, default, named)
+    assert response.status_code == 204, response.text
+    assert quads_of(small_writable) == after_explicit(before, explicit)
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "named", "message"),
+    [
+        ("INSERT { ?s ?p ?o } USING <urn:t:g1> WHERE { ?s ?p ?o }", ["urn:t:g2"], [], "not both"),
+        ("WITH <urn:t:g1> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", [], ["urn:t:g2"], "not both"),
+        ("DELETE WHERE { ?s ?p ?o }", ["no iri"], [], "absolute IRI"),
+        ("DELETE WHERE { ?s ?p ?o }", ["urn:x> } ; DROP ALL ; INSERT { <urn:x"], [], "IRI"),
+        ("DELETE WHERE { ?s ?p ?o }", ["relative"], [], "absolute IRI"),
+        ("DELETE WHERE { ?s ?p ?o }", [], ["https://w3id.org/l4a/graph/restricted/x"], "private"),
+    ],
+)
+def test_dataset_parameters_refused(
+    small_writable: Flask, text: str, default: list[str], named: list[str], message: str
+) -> None:
+    before = quads_of(small_writable)
+    response = post_with_dataset(small_writable.test_client(), text, default, named)
+    assert response.status_code == 400 and message in response.text, response.text
+    assert quads_of(small_writable) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DELETEWHERE { ?s ?p ?o }",
+        "INSERTDATA { <urn:a> <urn:b> <urn:c> }",
+        "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o } INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "CLEAR ALL INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "INSERT { ?s ?p ?o } USING NAMEDex:g WHERE { ?s ?p ?o }",
+        "PREFIX ex: INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o",
+        "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o } }",
+    ],
+)
+def test_updates_whose_operations_cannot_be_read_are_refused(text: str) -> None:
+    """An operation the reader missed would escape the preflight: it refuses instead."""
+    with pytest.raises(QueryError, match="cannot read the update"):
+        read_update(text)
+
+
+def test_reading_an_update_is_not_fooled_by_strings_iris_and_comments() -> None:
+    text = (
+        "PREFIX ex: <urn:ex:WHERE;> INSERT DATA { ex:a ex:b '} ; DELETE WHERE { ?s ?p ?o' } ;"
+        "# DELETE WHERE { ?s ?p ?o }\n"
+        'WITH ex:g DELETE { ?s ex:p """}""" } USING NAMED <urn:WHERE;> WHERE { ?s ?p ?o }'
+    )
+    [operation] = read_update(text)
+    assert operation.with_graph == "ex:g" and not operation.shortcut
+    assert [(u.named, u.graph) for u in operation.using] == [(True, "<urn:WHERE;>")]
+    assert text[operation.pattern.start : operation.pattern.end] == "{ ?s ?p ?o }"
+    assert operation.prologue == "PREFIX ex: <urn:ex:WHERE;>"
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    ["", "WITH <urn:t:g1>", "WITH <urn:t:none>", "USING <urn:t:g1>", "USING NAMED <urn:t:g2>"],
+)
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "{ ?s ?p ?o }",
+        "{ GRAPH ?g { ?s ?p ?o } }",
+        "{ BIND(1 AS ?x) }",
+        "{ ?s ?p ?o . GRAPH ?g { ?t ?q ?o } }",
+        "{ OPTIONAL { ?s ?p ?o } VALUES ?v { 1 2 } }",
+    ],
+)
+def test_the_preflight_counts_what_the_update_matches(
+    small_writable: Flask, dataset: str, pattern: str
+) -> None:
+    """Each solution of the WHERE clause makes one new blank node: their number is the count."""
+    store = small_writable.extensions["l4a"].kg.store
+    if dataset.startswith("WITH"):
+        update = f"{dataset} INSERT {{ GRAPH <urn:t:count> {{ [] <urn:t:n> 1 }} }} WHERE {pattern}"
+    else:
+        update = f"INSERT {{ GRAPH <urn:t:count> {{ [] <urn:t:n> 1 }} }} {dataset} WHERE {pattern}"
+    [operation] = read_update(update)
+    result = store.query(count_query(update, operation, store.named_graphs()), as_update=True)
+    counted = int(next(iter(result))["n"].value)
+    store.update(update)
+    assert counted == store.count("urn:t:count")
+    store.drop_graph("urn:t:count")
+
+
+CARTESIAN_UPDATE = (
+    "INSERT { GRAPH <urn:test:c> { ?a ?b ?c } } "
+    "WHERE { GRAPH ?x { ?a ?b ?c } GRAPH ?y { ?d ?e ?f } GRAPH ?z { ?g ?h ?i } }"
+)
+
+
+def test_update_time_limit_stops_the_work_and_changes_nothing(kg: KnowledgeGraph) -> None:
+    """A cartesian update is counted first on a query worker, killed at the limit: 504,
+    the store is as it was, and a small query sent meanwhile is answered at once."""
+    app = make_app(kg, write_token=TOKEN, query_timeout=2)
+    try:
+        client = app.test_client()
+        assert asks(client, "ASK { ?s a l4a:Hub }")  # the workers are up
+        before = kg.store.count()
+        generation = app.extensions["l4a"].service.snapshot.location.generation
+        heavy: dict[str, Any] = {}
+
+        def run_heavy() -> None:
+            started = time.perf_counter()
+            heavy["response"] = post_update(app.test_client(), CARTESIAN_UPDATE, auth())
+            heavy["elapsed"] = time.perf_counter() - started
+
+        thread = threading.Thread(target=run_heavy)
+        thread.start()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        assert asks(client, "ASK { ?s a l4a:Hub }")
+        small = time.perf_counter() - started
+        still_running = thread.is_alive()
+        thread.join(timeout=30)
+        response = heavy["response"]
+        assert still_running and small < 1, small
+        assert response.status_code == 504 and "2 s limit" in response.text, response.text
+        assert 1.9 < heavy["elapsed"] < 6
+        assert kg.store.count() == before and kg.store.count("urn:test:c") == 0
+        assert app.extensions["l4a"].service.snapshot.location.generation == generation
+        assert post_update(client, INSERT, auth()).status_code == 204  # the writer is free
+    finally:
+        close(app)
+
+
+def test_update_over_max_update_solutions_is_refused(small_writable: Flask) -> None:
+    app = make_app(small_writable.extensions["l4a"].kg, write_token=TOKEN, max_update_solutions=3)
+    try:
+        client = app.test_client()
+        before = quads_of(app)
+        copy = "INSERT { GRAPH <urn:t:out> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        response = post_update(client, copy, auth())
+        assert response.status_code == 413 and "max_update_solutions" in response.text
+        assert quads_of(app) == before
+        two = copy.replace("?g", "<urn:t:g1>")
+        together = post_update(client, f"{two} ; {two}", auth())  # 2 + 2 solutions
+        assert together.status_code == 413 and quads_of(app) == before
+        assert post_update(client, two, auth()).status_code == 204
+        assert quads_of(app) != before
+        description = read_graph(
+            client.get("/sparql", headers={"Accept": "text/turtle"}).data, "ttl"
+        )
+        limit = description.value(
+            rdflib.URIRef("http://localhost/sparql"), L4AS.updateSolutionLimit
+        )
+        assert limit.toPython() == 3
+    finally:
+        close(app)
 
 
 # -- writes: /data ----------------------------------------------------------------------

@@ -72,15 +72,22 @@ class EmbeddedStore(Store):
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        as_update: bool = False,
     ) -> QueryResult:
-        union = default_graph is None and named_graphs is None
+        """Run a SPARQL query (see :meth:`Store.query`).
+
+        With ``as_update`` and no ``default_graph`` nor ``named_graphs``, the dataset is
+        the one the WHERE clause of an update sees: the store's own default graph (not
+        the union), every named graph, or what the query's FROM clauses give.
+        """
+        own = default_graph is None and named_graphs is None
         try:
             return self._db.query(
                 with_bindings(sparql, bindings),
                 prefixes=PREFIXES,
-                use_default_graph_as_union=union,
-                default_graph=None if union else [NamedNode(g) for g in default_graph or ()],
-                named_graphs=None if union else [NamedNode(g) for g in named_graphs or ()],
+                use_default_graph_as_union=own and not as_update,
+                default_graph=None if own else [NamedNode(g) for g in default_graph or ()],
+                named_graphs=None if own else [NamedNode(g) for g in named_graphs or ()],
             )
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error

@@ -161,6 +161,8 @@ class QueryService:
         default_graph: tuple[str, ...] | None = None,
         named_graphs: tuple[str, ...] | None = None,
         max_rows: int | None = None,
+        time_limit: float | None = None,
+        as_update: bool = False,
     ) -> Answer:
         """Run ``sparql`` in a worker and return its serialized result.
 
@@ -173,6 +175,11 @@ class QueryService:
             The dataset, as :meth:`l4a_graph.store.Store.query` takes it.
         max_rows
             Row limit; the ``max_rows`` setting when None, 0 for no limit.
+        time_limit
+            Seconds the query may run; the ``query_timeout`` setting when None.
+        as_update
+            Query the dataset an update's WHERE clause sees, not the union (see
+            :meth:`l4a_graph.store.EmbeddedStore.query`).
 
         Raises
         ------
@@ -189,8 +196,9 @@ class QueryService:
             tabular,
             graph,
             settings.max_rows if max_rows is None else max_rows,
-            settings.query_timeout,
+            settings.query_timeout if time_limit is None else time_limit,
             str(self._spool / uuid.uuid4().hex),
+            as_update,
         )
         location = self._pin()
         try:

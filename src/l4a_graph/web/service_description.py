@@ -124,6 +124,8 @@ def describe(base_url: str, counts: Counts, settings: Settings, *, writable: boo
         "requestBodyLimit": _number(settings.max_body_bytes, "integer"),
         "queryLengthLimit": _number(settings.max_query_chars, "integer"),
     }
+    if writable and settings.max_update_solutions:
+        limits["updateSolutionLimit"] = _number(settings.max_update_solutions, "integer")
     if settings.rate_limit:
         limits["rateLimit"] = Literal(settings.rate_limit)
     triples += [Triple(service, NamedNode(L4AS + k), v) for k, v in limits.items()]

@@ -56,6 +56,11 @@ class Settings:
     max_query_chars: int = _setting(
         1_000_000, "Longest query or update text accepted, in characters; longer ones get 413."
     )
+    max_update_solutions: int = _setting(
+        1_000_000,
+        "Most solutions the WHERE clauses of an update may match, counted on a query worker "
+        "within query_timeout before it runs; more get 413 (0: no limit).",
+    )
     rate_limit: str = _setting(
         "120 per minute",
         "Requests allowed per client address, e.g. '120 per minute' or '10/second;1000/hour' "

@@ -82,6 +82,8 @@ class Job:
     time_limit: float
     spool: str
     """File for a result larger than :data:`INLINE_BYTES` (created by the worker)."""
+    as_update: bool = False
+    """Query the dataset an update's WHERE clause sees (see :meth:`EmbeddedStore.query`)."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,10 @@ def run(store: EmbeddedStore, job: Job) -> Done | Failed | Unacceptable:
     spool = Spool(job.spool)
     try:
         result = store.query(
-            job.sparql, default_graph=job.default_graph, named_graphs=job.named_graphs
+            job.sparql,
+            default_graph=job.default_graph,
+            named_graphs=job.named_graphs,
+            as_update=job.as_update,
         )
         if isinstance(result, QueryBoolean):
             kind, fmt = "boolean", job.tabular
