@@ -239,6 +239,14 @@ def test_unknown_iri_is_a_helpful_404(client: FlaskClient) -> None:
     assert client.get("/nowhere", headers={"Accept": "text/html"}).status_code == 404
 
 
+@pytest.mark.parametrize("path", ["%00", "a%20b", "%7F", "%C2%80", "%EF%BF%BE", "%7B%7D"])
+def test_a_path_no_iri_can_hold_is_a_404(client: FlaskClient, path: str) -> None:
+    """Decoded, a path may hold what no IRI can (NUL, DEL, C1 controls, noncharacters,
+    braces): a 404, never an error from the RDF library (DEL was a 500, found by fuzzing)."""
+    assert client.get(f"/id/{path}").status_code == 404
+    assert client.get(f"/graph/{path}").status_code == 404
+
+
 def test_base_iri_is_configurable(
     monkeypatch: pytest.MonkeyPatch, empty_kg: KnowledgeGraph
 ) -> None:

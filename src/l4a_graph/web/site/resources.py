@@ -8,9 +8,9 @@ in RDF (:mod:`~l4a_graph.web.site.conneg`). An IRI the store does not know is a 
 from __future__ import annotations
 
 import io
-import re
 
 from flask import Blueprint, Response, render_template, request
+from pyoxigraph import NamedNode
 from werkzeug.exceptions import NotFound
 
 from l4a_graph import namespaces as ns
@@ -27,9 +27,6 @@ from l4a_graph.web.state import web
 __all__ = ["bp"]
 
 bp = Blueprint("site_resources", __name__)
-
-_IRI_CHARS = re.compile(r"[^\x00-\x20<>\"{}|\\^`]+")
-"""What RFC 3987 lets an IRI hold (a decoded path may hold anything, e.g. NUL)."""
 
 
 @bp.route("/id/<path:rest>")
@@ -55,7 +52,7 @@ def sdg(code: str) -> Response:
 def _resource(iri: str, only: set[str] | None = None) -> Response:
     """The answer for ``iri``; a 404 if unknown or not of a kind in ``only``."""
     fmt = negotiate()
-    if not _IRI_CHARS.fullmatch(iri):
+    if not _is_iri(iri):
         raise NotFound("no resource: the path holds characters an IRI cannot hold")
     kg = web().kg
     d = describe(kg, iri)
@@ -103,3 +100,13 @@ def _versions() -> set[str]:
     """The ontology's version IRIs (``owl:versionIRI``)."""
     sparql = "SELECT ?v WHERE { GRAPH ?g { ?o a owl:Ontology ; owl:versionIRI ?v } }"
     return {row["v"].value for row in web().kg.select(sparql)}
+
+
+def _is_iri(text: str) -> bool:
+    """True when ``text`` is an IRI by RFC 3987 (a decoded path may hold anything: NUL,
+    DEL, C1 controls, noncharacters); the RDF library's own check decides."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
