@@ -1120,13 +1120,53 @@ def test_settings_order_defaults_then_environment_then_config() -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [{"nope": 1}, {"query_timeout": "soon"}, {"max_rows": -1}, {"read_only": "maybe"}],
+    [
+        {"nope": 1},
+        {"query_timeout": "soon"},
+        {"max_rows": -1},
+        {"read_only": "maybe"},
+        {"snapshots": "ram"},
+    ],
 )
 def test_bad_settings_are_refused(config: dict[str, Any]) -> None:
     from l4a_graph.errors import InputError
 
     with pytest.raises(InputError):
         resolve_settings(config, {})
+
+
+@pytest.mark.parametrize(
+    ("config", "in_memory"),
+    [
+        ({}, False),
+        ({"snapshots": "memory"}, True),
+        ({"read_only": True}, True),
+        ({"read_only": True, "snapshots": "disk"}, False),
+    ],
+)
+def test_workers_of_an_on_disk_store_read_a_copy_in_memory_when_asked(
+    tmp_path: Path, config: dict[str, Any], in_memory: bool
+) -> None:
+    data = tmp_path / "one.ttl"
+    data.write_text("<urn:x:a> <urn:x:p> 1 .")
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        kg.load_files([data], graph="urn:x:g")
+        app = make_app(kg, query_workers=1, write_token=TOKEN, **config)
+        try:
+            assert app.extensions["l4a"].service.snapshot.location.on_disk is not in_memory
+            client = app.test_client()
+            ask = {"query": "ASK { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> ?o } }"}
+            assert client.get("/sparql", query_string=ask).json["boolean"] is True
+            if not config.get("read_only"):
+                replaced = client.put(
+                    "/data?graph=urn:x:g",
+                    data="<urn:x:b> <urn:x:p> 2 .",
+                    headers={"Content-Type": "text/turtle", **auth()},
+                )
+                assert replaced.status_code in (200, 204)
+                assert client.get("/sparql", query_string=ask).json["boolean"] is False
+        finally:
+            close(app)
 
 
 def test_write_token_from_a_file(tmp_path: Path, kg: KnowledgeGraph) -> None:

@@ -104,7 +104,8 @@ MIX: dict[str, tuple[str, str]] = {
         "construct",
         f"CONSTRUCT {{{{ ?hub dcterms:title ?t ; l4a:addressesGoal ?g }}}} WHERE {{{{ "
         f"?hub l4a:lifecycleStage {STAGE} ; dcterms:title ?t ; l4a:addressesGoal ?g }}}} "
-        "LIMIT 500 OFFSET {n}",
+        # Ordered: a page of an unordered result is whatever slice an engine gives.
+        "ORDER BY ?hub ?t ?g LIMIT 500 OFFSET {n}",
     ),
 }
 

@@ -262,6 +262,7 @@ class QueryService:
             yield self.kg.store
             self._keep_private_graphs_out()
             self._publish()
+            self._flush()
         self._collect()
 
     @contextmanager
@@ -270,6 +271,15 @@ class QueryService:
         since the query workers never see the private store."""
         with self._write_lock:
             yield self.kg.private
+            self.kg.private.flush()
+
+    def _flush(self) -> None:
+        """Move the write from the stores' memory to their files (the caller holds the
+        write lock). Without it the server keeps every write in memory: the 100,000-request
+        load run grew by 66 MB of RocksDB memtables for its 1,000 drafts (a checkpoint
+        flushes the public store, nothing flushed the private one)."""
+        self.kg.store.flush()
+        self.kg.private.flush()
 
     def backup(self, target: Path) -> Manifest:
         """Back both stores up to ``target`` between two writes (see :mod:`l4a_graph.backup`).
@@ -309,7 +319,8 @@ class QueryService:
         generation = self._generation
         store = self.kg.store
         path = self._snapshots / f"snapshot-{generation}"
-        if isinstance(store, EmbeddedStore) and store.path is not None:
+        checkpoint = not self.settings.memory_snapshots
+        if isinstance(store, EmbeddedStore) and store.path is not None and checkpoint:
             store.backup(path)
             location = worker.Snapshot(generation, str(path), on_disk=True)
         else:

@@ -20,6 +20,7 @@ from l4a_graph.errors import InputError
 __all__ = ["SETTINGS", "Setting", "Settings", "resolve_settings"]
 
 ENV_PREFIX: Final = "L4A_"
+SNAPSHOTS: Final = ("auto", "disk", "memory")
 MIN_TOKEN_CHARS: Final = 16
 
 
@@ -75,6 +76,13 @@ class Settings:
         "SERVICE or LOAD is refused with 400.",
     )
     read_only: bool = _setting(False, "Refuse every write (/update and writes to /data).")
+    snapshots: str = _setting(
+        "auto",
+        "What the query workers read, for an on-disk store: 'disk' (a checkpoint: a write "
+        "publishes in milliseconds), 'memory' (each worker loads a copy: joins up to 10x "
+        "faster than on disk, but every write costs a dump and a reload), 'auto' (memory "
+        "when read_only, else disk).",
+    )
     write_token: str = _setting(
         "",
         f"Bearer token for writes, at least {MIN_TOKEN_CHARS} characters (never printed); "
@@ -104,6 +112,11 @@ class Settings:
         "Folder of the dumps served at /dumps/ (empty: 'dumps' in the app's instance "
         "folder); rebuilt when the data changes.",
     )
+
+    @property
+    def memory_snapshots(self) -> bool:
+        """Whether the query workers of an on-disk store read an in-memory copy of it."""
+        return self.snapshots == "memory" or (self.snapshots == "auto" and self.read_only)
 
     @property
     def workers(self) -> int:
@@ -234,4 +247,8 @@ def resolve_settings(
         number = getattr(settings, name)
         if isinstance(number, int | float) and number < 0:
             raise InputError(f"setting {name}: must not be negative, got {number}")
+    if settings.snapshots not in SNAPSHOTS:
+        raise InputError(
+            f"setting snapshots: one of {', '.join(SNAPSHOTS)}, got {settings.snapshots!r}"
+        )
     return settings
