@@ -85,6 +85,14 @@ class Store(ABC):
     def close(self) -> None:
         """Flush and release the store."""
 
+    def flush(self) -> None:  # noqa: B027 (a no-op unless the backend buffers writes)
+        """Move what the store keeps of its recent writes in memory to disk (no-op here).
+
+        A long-running writer calls it after each write: without it, an on-disk Oxigraph
+        keeps the writes in its RocksDB memtables, in the writer's memory (measured: 36 KB
+        per 40-quad write, 108 MB after 3,000 of them; one flush gives it all back).
+        """
+
     def insert_where(self, template: str, where: str, graph: str) -> None:
         """Add to ``graph``, in one transaction, the triples ``template`` makes of each
         solution of the group pattern ``where`` (as ``INSERT { GRAPH <graph> { template } }

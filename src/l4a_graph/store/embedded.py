@@ -191,11 +191,14 @@ class EmbeddedStore(Store):
     def is_empty(self) -> bool:
         return len(self._db) == 0
 
+    def flush(self) -> None:
+        if self._ox is not None and not self.read_only and self.path is not None:
+            self._ox.flush()
+
     def close(self) -> None:
         if self._ox is None:
             return
-        if not self.read_only and self.path is not None:
-            self._ox.flush()
+        self.flush()
         # Oxigraph releases the directory lock only when its store object is freed.
         self._ox = None
 

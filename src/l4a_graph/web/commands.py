@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -20,6 +21,18 @@ from l4a_graph.web.access_log import LOGGER
 from l4a_graph.web.settings import ENV_PREFIX, SETTINGS, Settings, resolve_settings
 
 __all__ = ["serve", "settings"]
+
+MALLOC_ARENAS: Final = 2
+"""glibc malloc arenas the server's threads share (glibc's default: 8 per CPU).
+
+With one arena per busy thread, memory one thread freed stays with its arena: in the
+load test (waitress's 8 threads, RocksDB's), the server held 85-100 MB of freed memory
+after 10,000 requests and its resident memory kept rising (245 MB at 10,000 requests,
+360 MB at 100,000). With two arenas it held 15-30 MB (189 MB at 10,000), at the same
+throughput. ``MALLOC_ARENA_MAX`` in the environment overrides it.
+"""
+M_ARENA_MAX: Final = -8
+"""mallopt's parameter number for the arena limit (glibc's malloc.h)."""
 
 SETTINGS_EPILOG: Final = (
     "\b\nSettings (--setting NAME VALUE, or the environment variable "
@@ -78,6 +91,8 @@ def serve(
 
     from l4a_graph.web.app import create_app
 
+    _limit_malloc_arenas()  # before the store's and waitress's threads start
+
     config: dict[str, object] = dict(pairs)
     if read_only:
         config["read_only"] = True
@@ -134,6 +149,18 @@ def serve(
         service.close()
         if record is not None:
             record.unlink(missing_ok=True)
+
+
+def _limit_malloc_arenas() -> None:
+    """Make glibc's malloc use :data:`MALLOC_ARENAS` arenas (nothing elsewhere)."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return  # the operator's choice, already read by glibc
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return  # not glibc: no mallopt, or not this one
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def _record_server(state: State, host: str, port: int) -> Path | None:
