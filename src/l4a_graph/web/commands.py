@@ -27,9 +27,8 @@ MALLOC_ARENAS: Final = 2
 
 With one arena per busy thread, memory one thread freed stays with its arena: in the
 load test (waitress's 8 threads, RocksDB's), the server held 85-100 MB of freed memory
-after 10,000 requests and its resident memory kept rising (245 MB at 10,000 requests,
-360 MB at 100,000). With two arenas it held 15-30 MB (189 MB at 10,000), at the same
-throughput. ``MALLOC_ARENA_MAX`` in the environment overrides it.
+after 10,000 requests (245-254 MB resident). With two arenas it held 15-30 MB (183-189 MB
+resident). ``MALLOC_ARENA_MAX`` in the environment overrides it.
 """
 M_ARENA_MAX: Final = -8
 """mallopt's parameter number for the arena limit (glibc's malloc.h)."""
