@@ -600,12 +600,13 @@ def section(result: Result, clients: int, threads: int, ring: int) -> str:
                 else "The data grew with every write."
             )
             + " How to read the server's figure: it includes Oxigraph's read caches "
-            "(RocksDB block caches, in the server process: per store, 128 MB for the "
-            "strings and 32 MB for the rest), which fill as new data is read and then stay "
-            "full (measured on a store whose HUB graphs were rewritten and read back: "
-            "+161 MB after 3,200 writes, the same after 4,400), so the server grows at "
-            "first and levels off. Every write is flushed to disk, so none stays in "
-            "memory, and the server's threads share two malloc arenas (`l4a serve` sets "
+            "(RocksDB block caches in the server process: per store, 128 MB for the "
+            "strings and 32 MB for the rest), which fill as newly written data is read "
+            "and then stay full, so the server grows until they are full, up to 320 MB "
+            "over its starting size for the two stores, and then levels off (measured on "
+            "one store whose HUB graphs were rewritten and read back: +161 MB after 3,200 "
+            "writes, the same after 4,400). No write stays in memory (each is flushed to "
+            "disk), and the server's threads share two malloc arenas (`l4a serve` sets "
             "it: with glibc's default of eight per CPU, memory freed by one thread stayed "
             "with its arena, 85-100 MB of it after 10,000 requests).",
             "",
