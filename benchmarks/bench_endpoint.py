@@ -305,7 +305,7 @@ def report(runs: list[Run], triples: int, args: argparse.Namespace, loads: list[
         f"{statistics.median(ratios.values()):.0f}x faster on `l4a serve` than on the "
         "rdflib endpoint. A server that takes writes publishes each one to its workers as "
         "a checkpoint, in milliseconds; an in-memory copy would cost a dump and a reload "
-        "per worker for every write (200k quads: about 4 s and 1 s here), which is why "
+        "per worker for every write (316,000 quads: about 4 s and 1 s here), which is why "
         "`snapshots` is `disk` by default unless the server is read-only. Figures vary "
         "from run to run by a factor up to 1.5 on this shared machine.",
         END,

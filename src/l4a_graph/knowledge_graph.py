@@ -275,8 +275,8 @@ class KnowledgeGraph:
         the next open); an existing one is rebuilt in a staging graph, swapped in later
         by :meth:`_swap_in` so nobody ever sees it half old, half new. (Swapping is slow
         on disk, which is why new graphs skip it.) The loads skip the checks the other
-        thread makes: together they take the time of the longer one, not of both (1M
-        triples: 4.4 -> 3.6 s, BENCHMARKS.md "Pipeline"). If any file fails its check,
+        thread makes: together they take about the time of the longer one, not of both
+        (1M triples: 5.4-6.1 -> 3.5-3.6 s, BENCHMARKS.md "Pipeline"). If any file fails its check,
         everything loaded is removed again and the store is as it was.
         """
         staged: dict[str, Staged] = {}
@@ -288,9 +288,8 @@ class KnowledgeGraph:
                     # One graph may come in several formats, hence several items.
                     if item.graph not in staged:
                         staged[item.graph] = self._stage(item.graph, item.graph in existing)
-                    target = staged[item.graph].target
+                    store, target = self.store_for(item.graph), staged[item.graph].target
                     for path in item.paths:
-                        store = self.store_for(item.graph)
                         _load_file(store, path, item.fmt, target, lenient=True)
                 checked.result()
             except BaseException as error:

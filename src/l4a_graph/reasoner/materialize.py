@@ -31,7 +31,8 @@ What keeps it fast, measured on HUB-like graphs (``benchmarks/bench_reasoner.py`
 
 Each insertion is sent on its own (:meth:`~l4a_graph.store.base.Store.insert_where`:
 ``INSERT ... WHERE`` on a remote store; a CONSTRUCT loaded back on the embedded one,
-which is faster): one long transaction makes every later write slower. Template
+which, unlike an update, lets two threads work at once): one long transaction makes
+every later write slower. Template
 triples that are not valid RDF (a literal subject, from ``rdfs:range`` on a literal)
 are skipped by SPARQL itself (SPARQL 1.1 Update, section 3.1.3; Query, 16.2).
 
@@ -121,18 +122,19 @@ def _run(store: Store, components: list[Component], graph: str) -> int:
     """Run every component once its producers are done, ``store.writers`` at a time.
 
     Components that do not read each other's relations run side by side: their queries
-    overlap even where the store serializes the writes (1M triples: 4.7 s -> see
+    overlap even where the store serializes the writes (1M triples: 4.7 -> 3.4 s,
     BENCHMARKS.md "Pipeline"). Returns the number of rounds, all components together.
     """
-    waits = {i: _producers(components, i) for i in range(len(components))}
+    waits = [_producers(components, i) for i in range(len(components))]
+    pending = set(range(len(components)))
     done: set[int] = set()
     rounds = 0
     with ThreadPoolExecutor(max_workers=store.writers) as pool:
         running: dict[Future[int], int] = {}
-        while len(done) < len(components):
-            for i in sorted(set(waits) - done - set(running.values())):
-                if waits[i] <= done:
-                    running[pool.submit(_fixpoint, store, components[i], graph, i)] = i
+        while pending or running:
+            for i in sorted(i for i in pending if waits[i] <= done):
+                pending.discard(i)
+                running[pool.submit(_fixpoint, store, components[i], graph, i)] = i
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 rounds += future.result()

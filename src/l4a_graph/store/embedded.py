@@ -37,8 +37,8 @@ class EmbeddedStore(Store):
     """
 
     writers = min(4, os.cpu_count() or 1)
-    # Oxigraph evaluates one update's query while another writes (two reasoner threads
-    # on 1M triples: see BENCHMARKS.md "Pipeline").
+    # Queries and loads release the GIL (see insert_where): two reasoner threads on 1M
+    # triples, BENCHMARKS.md "Pipeline".
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
@@ -108,8 +108,10 @@ class EmbeddedStore(Store):
 
     def insert_where(self, template: str, where: str, graph: str) -> None:
         # The same triples written as a CONSTRUCT's N-Triples, loaded without the checks
-        # Oxigraph's own output needs no more: 1.6x faster than INSERT ... WHERE, whose
-        # writes dominate reasoning (69k triples: 0.40 -> 0.25 s; #10).
+        # Oxigraph's own output needs no more. Alone it is no faster than INSERT ... WHERE
+        # (reasoning 1M triples: 4.5-6.7 s against 4.7-5.2 s), but pyoxigraph holds the
+        # GIL through an update and not through a query or a load, so two of these run
+        # at once (3.3-4.0 s; #10).
         constructed = self.query(f"CONSTRUCT {{ {template} }} WHERE {{ {where} }}")
         assert isinstance(constructed, QueryTriples)
         target = NamedNode(graph)
