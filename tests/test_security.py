@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any, ClassVar, Final
 
 import pyoxigraph as ox
@@ -1007,4 +1008,48 @@ def test_queries_answer_while_writes_stream_in(tmp_path: Any) -> None:
     finally:
         stop.set()
         application.extensions["l4a"].service.close()
+        kg.close()
+
+
+class _PublishFirst:
+    """A lock that lets a write publish a new snapshot just before it is taken, once."""
+
+    def __init__(self, lock: Any, publish: Any) -> None:
+        self.lock, self.publish, self.armed = lock, publish, True
+
+    def __enter__(self) -> bool:
+        if self.armed:
+            self.armed = False
+            thread = threading.Thread(target=self.publish)
+            thread.start()
+            thread.join()
+        return bool(self.lock.__enter__())
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.__exit__(*exc)
+
+
+def test_collecting_snapshots_keeps_the_one_a_write_just_published(tmp_path: Any) -> None:
+    """Collecting read the current snapshot before taking its lock; a write publishing
+    in between had its new snapshot deleted, and every query failed (503, the worker
+    replaced) until the next write: 103 answers in 17 s of a 200,000-request load test."""
+    kg = KnowledgeGraph.open(tmp_path / "store")
+    kg.load_shipped()
+    application = create_app(kg, {"rate_limit": "", "query_workers": 1, "write_token": TOKEN})
+    service = application.extensions["l4a"].service
+    try:
+        service.start()
+
+        def publish() -> None:
+            with service._write_lock:
+                service._publish()
+
+        service._published_lock = _PublishFirst(service._published_lock, publish)
+        service._collect()
+        assert Path(service._snapshot.location.path).exists()
+        client = application.test_client()
+        assert client.get("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D").status_code == 200
+        assert service.pool.restarts == 0
+    finally:
+        service.close()
         kg.close()

@@ -328,8 +328,9 @@ class QueryService:
             with path.open("wb") as out:
                 store.dump(out, by_name("nq"))
             location = worker.Snapshot(generation, str(path), on_disk=False)
-        self._snapshot = Snapshot(location, frozenset(store.named_graphs()))
-        with self._published_lock:
+        snapshot = Snapshot(location, frozenset(store.named_graphs()))
+        with self._published_lock:  # current and published change together: see _collect
+            self._snapshot = snapshot
             self._published[generation] = location
 
     def _pin(self) -> worker.Snapshot:
@@ -354,14 +355,19 @@ class QueryService:
 
     def _collect(self) -> None:
         """Delete the snapshots that are neither current, nor open in a worker, nor pinned."""
-        if self._pool is None or self._snapshot is None:
+        if self._pool is None:
             return
-        keep = self._pool.generations() | {self._snapshot.location.generation}
+        # Chosen under the lock: reading the current snapshot before taking it, a write
+        # could publish a newer one in between, which was then deleted as neither
+        # current nor pinned, and every query failed until the next write.
         with self._published_lock:
+            if self._snapshot is None:
+                return
+            keep = self._pool.generations() | {self._snapshot.location.generation}
             keep |= set(self._pinned)
-            for generation in [g for g in self._published if g not in keep]:
-                location = self._published.pop(generation)
-                if location.on_disk:
-                    shutil.rmtree(location.path, ignore_errors=True)
-                else:
-                    Path(location.path).unlink(missing_ok=True)
+            doomed = [self._published.pop(g) for g in list(self._published) if g not in keep]
+        for location in doomed:
+            if location.on_disk:
+                shutil.rmtree(location.path, ignore_errors=True)
+            else:
+                Path(location.path).unlink(missing_ok=True)
