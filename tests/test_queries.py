@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from l4a_graph import KnowledgeGraph
 from l4a_graph.cli import cli
 from l4a_graph.errors import InputError, NotFoundError
+from l4a_graph.formats import by_name
 from l4a_graph.queries import LANGUAGES, get_query, load_library
 
 FIXTURE = Path(__file__).parent / "fixtures" / "queries.ttl"
@@ -182,11 +185,90 @@ def test_coverage_gaps_needs_a_region() -> None:
 
 
 def test_shared_target_pairs(fixture_kg: KnowledgeGraph) -> None:
+    # a (Europe) has 4.1 4.2 11.1, b (Africa) 4.1 4.2, c (Europe) 4.1: only a-b share two.
     rows = run(fixture_kg, "shared-target-pairs")
-    assert [(r[0], r[2], r[4], set((r[5] or "").split())) for r in rows] == [
-        (EX + "a", EX + "b", "2", {"4.1", "4.2"})
+    assert [(r[0], r[1], r[2], r[3], r[4], set((r[5] or "").split())) for r in rows] == [
+        (EX + "a", ID + "region/EU", EX + "b", ID + "region/AF", "2", {"4.1", "4.2"})
     ]
-    assert len(run(fixture_kg, "shared-target-pairs", min="1")) == 2  # and b-c share 4.1
+    assert run(fixture_kg, "shared-target-pairs", min="3") == []
+
+
+def test_shared_target_pairs_needs_two_targets_or_more() -> None:
+    # One shared target pairs nearly every HUB with every other: hubs-by-target answers it.
+    with pytest.raises(InputError, match="min must be 2 or more, not 1"):
+        get_query("shared-target-pairs").bindings({"min": "1"})
+
+
+def _region(region: int) -> str:
+    return f"{ID}region/R{region}"
+
+
+def _pairs_graph(hubs: list[tuple[frozenset[int], frozenset[int]]]) -> str:
+    """Turtle for HUBs given as (target numbers, region numbers of their leads)."""
+    lines = [
+        "@prefix l4a: <https://w3id.org/l4a/def#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+    ]
+    for t in range(6):
+        # Target 5 has two notations (the smallest names it), 3 the notation of 2 (both
+        # count), and 4 none (not counted: the question lists the targets' codes).
+        codes = {5: '"5.a", "0.5"', 4: None, 3: '"2.1"'}.get(t, f'"{t}.1"')
+        if codes:
+            lines.append(f"<{SDG}t{t}> skos:notation {codes} .")
+    for r in range(3):
+        lines.append(f"<{_region(r)}> a l4a:WorldRegion .")
+        lines.append(f"<{ID}country/C{r}> l4a:partOf <{_region(r)}> .")
+    for h, (targets, regions) in enumerate(hubs):
+        lines.append(f"<{EX}hub{h}> a l4a:Hub .")
+        for t in targets:
+            lines.append(f"<{EX}hub{h}> l4a:addressesTarget <{SDG}t{t}> .")
+        for lead, r in enumerate(sorted(regions)):
+            lines.append(f"<{EX}hub{h}> l4a:hasLead <{EX}lead{h}-{lead}> .")
+            lines.append(f"<{EX}lead{h}-{lead}> l4a:country <{ID}country/C{r}> .")
+    return "\n".join(lines)
+
+
+def _expected_pairs(
+    hubs: list[tuple[frozenset[int], frozenset[int]]], minimum: int
+) -> list[tuple[str, str, str, str, int, frozenset[str]]]:
+    """The answer worked out directly from the definition, pair by pair."""
+    named = {t: {5: "0.5", 4: None, 3: "2.1"}.get(t, f"{t}.1") for t in range(6)}
+    answer = []
+    for i, (targets_i, regions_i) in enumerate(hubs):
+        for j, (targets_j, regions_j) in enumerate(hubs):
+            hub_i, hub_j = f"{EX}hub{i}", f"{EX}hub{j}"
+            shared = {t for t in targets_i & targets_j if named[t]}
+            if hub_i >= hub_j or len(shared) < minimum:
+                continue
+            for r_i in regions_i:
+                for r_j in regions_j - {r_i}:
+                    codes = frozenset(str(named[t]) for t in shared)
+                    answer.append((hub_i, _region(r_i), hub_j, _region(r_j), len(shared), codes))
+    return sorted(answer)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hubs=st.lists(
+        st.tuples(
+            st.frozensets(st.integers(0, 5), max_size=6),
+            st.frozensets(st.integers(0, 2), max_size=2),
+        ),
+        max_size=7,
+    ),
+    minimum=st.integers(2, 4),
+)
+def test_shared_target_pairs_match_their_definition(
+    hubs: list[tuple[frozenset[int], frozenset[int]]], minimum: int
+) -> None:
+    kg = KnowledgeGraph()
+    kg.store.load(_pairs_graph(hubs).encode(), by_name("ttl"), graph=EX + "g")
+    rows = run(kg, "shared-target-pairs", min=str(minimum))
+    found = sorted(
+        (r[0], r[1], r[2], r[3], int(r[4] or 0), frozenset((r[5] or "").split())) for r in rows
+    )
+    assert found == _expected_pairs(hubs, minimum)
+    assert [int(r[4] or 0) for r in rows] == sorted((int(r[4] or 0) for r in rows), reverse=True)
 
 
 @pytest.mark.parametrize(
@@ -324,7 +406,6 @@ PARITY_PARAMS: dict[str, dict[str, str]] = {
     "hubs-ending-soon": {"asOf": "2024-01-01"},
     "hub-provenance": {"hub": EX + "a"},
     "search": {"text": "agua", "lang": "es"},
-    "shared-target-pairs": {"min": "1"},
 }
 
 

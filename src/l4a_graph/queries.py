@@ -7,6 +7,7 @@ and es, the parameters and the columns::
     # description: {en: ..., fr: ..., es: ...}
     # parameters:
     #   goal: {type: iri, required: false, description: {en: ..., fr: ..., es: ...}}
+    #   days: {type: integer, default: 30, minimum: 0, description: {...}}
     # columns:
     #   hub: {en: HUB, fr: HUB, es: HUB}
 
@@ -76,6 +77,7 @@ class Parameter:
     required: bool = False
     default: str | None = None
     description: Mapping[str, str] = field(default_factory=dict)
+    minimum: int | None = None
 
     def term(self, value: str) -> Term:
         """Convert the text ``value`` to the RDF term this parameter binds.
@@ -83,12 +85,15 @@ class Parameter:
         Raises
         ------
         InputError
-            If ``value`` does not fit the parameter's type.
+            If ``value`` does not fit the parameter's type or is below its minimum.
         """
         try:
-            return PARAMETER_TYPES[self.type](value)
+            term = PARAMETER_TYPES[self.type](value)
         except ValueError as error:
             raise InputError(f"parameter {self.name} ({self.type}): {error}") from error
+        if self.minimum is not None and int(value) < self.minimum:
+            raise InputError(f"parameter {self.name} must be {self.minimum} or more, not {value}")
+        return term
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ def parse_query_file(path: Path) -> NamedQuery:
             required=bool(spec.get("required", False)),
             default=None if spec.get("default") is None else str(spec["default"]),
             description=spec.get("description", {}),
+            minimum=_minimum(path, name, spec),
         )
         for name, spec in (header.get("parameters") or {}).items()
     )
@@ -174,6 +180,16 @@ def parse_query_file(path: Path) -> NamedQuery:
         parameters=parameters,
         columns=header.get("columns") or {},
     )
+
+
+def _minimum(path: Path, name: str, spec: Mapping[str, Any]) -> int | None:
+    """The ``minimum`` of an integer parameter, if the header gives one."""
+    minimum = spec.get("minimum")
+    if minimum is None:
+        return None
+    if spec.get("type") != "integer" or not isinstance(minimum, int):
+        raise InputError(f"{path}: parameter {name}: a minimum is an integer, on an integer")
+    return minimum
 
 
 def load_library(folder: Path | None = None) -> dict[str, NamedQuery]:
