@@ -361,11 +361,14 @@ class Result:
         return warm[0], total[-1][1], max(mb for _, mb in total)
 
 
-def plan(requests: int, seed: int) -> list[str]:
-    """The kinds of the ``requests`` requests, in a fixed (seeded) order."""
-    kinds = [kind for kind, weight in MIX.items() for _ in range(weight)]
+def plan(requests: int, seed: int, writes: int = 3) -> list[str]:
+    """The kinds of the ``requests`` requests, in a fixed (seeded) order, ``writes`` in
+    100 of them writes (the reads keep their proportions)."""
+    reads = {k: w for k, w in MIX.items() if k not in EXPECTED}
+    weights = {k: w * (100 - writes) / sum(reads.values()) for k, w in reads.items()}
+    weights |= dict.fromkeys(EXPECTED, writes / len(EXPECTED))
     rng = random.Random(seed)
-    return [rng.choice(kinds) for _ in range(requests)]
+    return rng.choices(list(weights), list(weights.values()), k=requests)
 
 
 def run(
@@ -376,10 +379,11 @@ def run(
     max_seconds: float = 600,
     seed: int = 0,
     ring: int = 0,
+    writes: int = 3,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Send ``requests`` requests (or as many as fit in ``max_seconds``); check and measure."""
-    kinds = plan(requests, seed)
+    kinds = plan(requests, seed, writes)
     cursor = iter(range(requests))
     lock = threading.Lock()
     done = 0
@@ -547,7 +551,7 @@ def summary(result: Result) -> str:
     )
 
 
-def section(result: Result, clients: int, threads: int, ring: int) -> str:
+def section(result: Result, clients: int, threads: int, ring: int, writes: int) -> str:
     warm, end, peak = result.memory_after_warmup()
     growth = end - warm
     after = [m for m in result.memory if m[0] >= result.requests // 10] or result.memory
@@ -563,9 +567,11 @@ def section(result: Result, clients: int, threads: int, ring: int) -> str:
             f"{threads} threads, default query workers) on an on-disk store with the "
             "shipped data, on 127.0.0.1; "
             f"{clients} client threads in a second process, each with one keep-alive "
-            "connection, send a fixed seeded mix: 64% SPARQL queries (lookup, aggregate, "
-            "CONSTRUCT, ASK), 33% pages and APIs (home, HUB, SDG goal, organisation, "
-            "`/api/hubs`, `/health`) and 3% writes at the same time: a new HUB (its own "
+            f"connection, send a fixed seeded mix: {64 * (100 - writes) / 97:.0f}% SPARQL "
+            "queries (lookup, aggregate, CONSTRUCT, ASK), "
+            f"{33 * (100 - writes) / 97:.0f}% pages and APIs (home, HUB, SDG goal, "
+            f"organisation, `/api/hubs`, `/health`) and {writes}% writes at the same time: "
+            "a new HUB (its own "
             "lead, partners and place) PUT to `/data`"
             + (
                 f", each client cycling through {ring} graphs of its own so that the data "
@@ -629,6 +635,7 @@ def main() -> None:
         default=10,
         help="graphs each client cycles through with /data PUT (0: a new graph per write)",
     )
+    parser.add_argument("--writes", type=int, default=3, help="writes in 100 requests")
     parser.add_argument("--no-write", action="store_true", help="print, leave BENCHMARKS.md")
     args = parser.parse_args()
 
@@ -648,6 +655,7 @@ def main() -> None:
             max_seconds=args.max_seconds,
             seed=args.seed,
             ring=args.ring,
+            writes=args.writes,
             progress=progress,
         )
     print(summary(result))
@@ -656,7 +664,7 @@ def main() -> None:
     for line in (result.errors + result.lost)[:20]:
         print("  ", line)
     if not args.no_write:
-        text = section(result, args.clients, args.threads, args.ring)
+        text = section(result, args.clients, args.threads, args.ring, args.writes)
         replace_section(BENCHMARKS, START, END, text)
         print(f"wrote the Load section of {BENCHMARKS}")
     if result.errors or result.lost or result.token_in_log:
