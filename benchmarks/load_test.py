@@ -215,6 +215,8 @@ class Client:
         self.cookie = ""
         self.csrf = ""
         self.serial = 0
+        self.last_body = b""
+        """The last answer's body, so that an error can say what the server said."""
 
     def request(
         self,
@@ -231,7 +233,7 @@ class Client:
             try:
                 self.connection.request(method, path, body=body, headers=headers or {})
                 response = self.connection.getresponse()
-                data = response.read()
+                data = self.last_body = response.read()
                 if response.getheader("Connection", "").lower() == "close":
                     self.connection.close()
                     self.connection = None
@@ -416,7 +418,8 @@ def run(
             tally.latencies.setdefault(kind, []).append(time.perf_counter() - started)
             tally.statuses[(kind, status)] += 1
             if status not in EXPECTED.get(kind, (200,)):
-                tally.errors.append(f"{kind}: status {status}")
+                said = client.last_body[:300].decode("utf-8", "replace").splitlines()[:1]
+                tally.errors.append(f"{kind}: status {status}: {''.join(said)}")
             elif ack is not None:
                 tally.acks.append(ack)
             with lock:
