@@ -89,7 +89,9 @@ def test_writes_stay_in_memory_until_flushed(tmp_path: Path) -> None:
         store.flush()
         kept = _in_use() - before
         assert held > 6 * MB, f"300 writes held only {held / MB:.1f} MB"
-        assert kept < 2 * MB, f"{kept / MB:.1f} MB still held after the flush"
+        # Relative: RocksDB's background threads allocate a little meanwhile (2.1 MB once
+        # in CI, against 15-16 MB held); without the flush, about all of it stays.
+        assert kept < held / 4, f"{kept / MB:.1f} of {held / MB:.1f} MB still held after the flush"
         assert store.count() == 301 * 40
     finally:
         store.close()
