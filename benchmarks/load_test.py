@@ -363,14 +363,19 @@ class Result:
         return warm[0], total[-1][1], max(mb for _, mb in total)
 
 
-def plan(requests: int, seed: int, writes: int = 3) -> list[str]:
-    """The kinds of the ``requests`` requests, in a fixed (seeded) order, ``writes`` in
-    100 of them writes (the reads keep their proportions)."""
+def weights(writes: int = 3) -> dict[str, float]:
+    """Kind -> percent of the requests, ``writes`` percent of them writes (the reads keep
+    the proportions of ``MIX``)."""
     reads = {k: w for k, w in MIX.items() if k not in EXPECTED}
-    weights = {k: w * (100 - writes) / sum(reads.values()) for k, w in reads.items()}
-    weights |= dict.fromkeys(EXPECTED, writes / len(EXPECTED))
+    shares = {k: w * (100 - writes) / sum(reads.values()) for k, w in reads.items()}
+    return shares | dict.fromkeys(EXPECTED, writes / len(EXPECTED))
+
+
+def plan(requests: int, seed: int, writes: int = 3) -> list[str]:
+    """The kinds of the ``requests`` requests, in a fixed (seeded) order."""
+    shares = weights(writes)
     rng = random.Random(seed)
-    return rng.choices(list(weights), list(weights.values()), k=requests)
+    return rng.choices(list(shares), list(shares.values()), k=requests)
 
 
 def run(
@@ -557,6 +562,11 @@ def summary(result: Result) -> str:
 def section(result: Result, clients: int, threads: int, ring: int, writes: int) -> str:
     warm, end, peak = result.memory_after_warmup()
     growth = end - warm
+    shares = weights(writes)
+
+    def share(kinds: dict[str, str]) -> float:
+        return sum(shares[k] for k in kinds)
+
     after = [m for m in result.memory if m[0] >= result.requests // 10] or result.memory
     first_server, first_workers = after[0][1], after[0][2]
     last_server, last_workers = result.memory[-1][1], result.memory[-1][2]
@@ -570,9 +580,9 @@ def section(result: Result, clients: int, threads: int, ring: int, writes: int) 
             f"{threads} threads, default query workers) on an on-disk store with the "
             "shipped data, on 127.0.0.1; "
             f"{clients} client threads in a second process, each with one keep-alive "
-            f"connection, send a fixed seeded mix: {64 * (100 - writes) / 97:.0f}% SPARQL "
+            f"connection, send a fixed seeded mix: {share(QUERIES):.0f}% SPARQL "
             "queries (lookup, aggregate, CONSTRUCT, ASK), "
-            f"{33 * (100 - writes) / 97:.0f}% pages and APIs (home, HUB, SDG goal, "
+            f"{share(PAGES):.0f}% pages and APIs (home, HUB, SDG goal, "
             f"organisation, `/api/hubs`, `/health`) and {writes}% writes at the same time: "
             "a new HUB (its own "
             "lead, partners and place) PUT to `/data`"

@@ -199,6 +199,14 @@ def test_shared_target_pairs_needs_two_targets_or_more() -> None:
         get_query("shared-target-pairs").bindings({"min": "1"})
 
 
+NOTATIONS: dict[int, tuple[str, ...]] = {
+    t: {5: ("5.a", "0.5"), 4: (), 3: ("2.1",)}.get(t, (f"{t}.1",)) for t in range(6)
+}
+"""The notations of the targets of the random graphs: target 5 has two (the smallest
+names it), 3 has the notation of 2 (both count), 4 has none (not counted: the question
+lists the targets' codes)."""
+
+
 def _region(region: int) -> str:
     return f"{ID}region/R{region}"
 
@@ -209,12 +217,8 @@ def _pairs_graph(hubs: list[tuple[frozenset[int], frozenset[int]]]) -> str:
         "@prefix l4a: <https://w3id.org/l4a/def#> .",
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
     ]
-    for t in range(6):
-        # Target 5 has two notations (the smallest names it), 3 the notation of 2 (both
-        # count), and 4 none (not counted: the question lists the targets' codes).
-        codes = {5: '"5.a", "0.5"', 4: None, 3: '"2.1"'}.get(t, f'"{t}.1"')
-        if codes:
-            lines.append(f"<{SDG}t{t}> skos:notation {codes} .")
+    for t, codes in NOTATIONS.items():
+        lines.extend(f'<{SDG}t{t}> skos:notation "{code}" .' for code in codes)
     for r in range(3):
         lines.append(f"<{_region(r)}> a l4a:WorldRegion .")
         lines.append(f"<{ID}country/C{r}> l4a:partOf <{_region(r)}> .")
@@ -232,7 +236,7 @@ def _expected_pairs(
     hubs: list[tuple[frozenset[int], frozenset[int]]], minimum: int
 ) -> list[tuple[str, str, str, str, int, frozenset[str]]]:
     """The answer worked out directly from the definition, pair by pair."""
-    named = {t: {5: "0.5", 4: None, 3: "2.1"}.get(t, f"{t}.1") for t in range(6)}
+    named = {t: min(codes, default=None) for t, codes in NOTATIONS.items()}
     answer = []
     for i, (targets_i, regions_i) in enumerate(hubs):
         for j, (targets_j, regions_j) in enumerate(hubs):

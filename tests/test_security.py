@@ -1032,7 +1032,8 @@ class _PublishFirst:
 def test_collecting_snapshots_keeps_the_one_a_write_just_published(tmp_path: Any) -> None:
     """Collecting read the current snapshot before taking its lock; a write publishing
     in between had its new snapshot deleted, and every query failed (503, the worker
-    replaced) until the next write: 103 answers in 17 s of a 200,000-request load test."""
+    replaced) until the next write: the likely cause of 103 such answers in 17 s of a
+    200,000-request load test (their text was not recorded)."""
     kg = KnowledgeGraph.open(tmp_path / "store")
     kg.load_shipped()
     application = create_app(kg, {"rate_limit": "", "query_workers": 1, "write_token": TOKEN})

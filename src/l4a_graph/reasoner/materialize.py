@@ -32,9 +32,9 @@ What keeps it fast, measured on HUB-like graphs (``benchmarks/bench_reasoner.py`
 Each insertion is sent on its own (:meth:`~l4a_graph.store.base.Store.insert_where`:
 ``INSERT ... WHERE`` on a remote store; a CONSTRUCT loaded back on the embedded one,
 which, unlike an update, lets two threads work at once): one long transaction makes
-every later write slower. Template
-triples that are not valid RDF (a literal subject, from ``rdfs:range`` on a literal)
-are skipped by SPARQL itself (SPARQL 1.1 Update, section 3.1.3; Query, 16.2).
+every later write slower. Template triples that are not valid RDF (a literal subject,
+from ``rdfs:range`` on a literal) are skipped by SPARQL itself (SPARQL 1.1 Update,
+section 3.1.3; Query, 16.2).
 
 Examples
 --------
