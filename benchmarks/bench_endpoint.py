@@ -313,11 +313,6 @@ def report(runs: list[Run], triples: int, args: argparse.Namespace, loads: list[
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace the Endpoint section of BENCHMARKS.md, leaving the rest alone."""
-    replace_section(BENCHMARKS, START, END, text)
-
-
 def check_answers(runs: list[Run]) -> list[str]:
     """Warm-up answers (status, rows) of both l4a serve that differ from oxigraph serve's."""
     oxigraph = runs[2]
@@ -359,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"({total:.0f} s in all)", file=sys.stderr)
     if not args.quick:
-        write_section(text)
+        replace_section(BENCHMARKS, START, END, text)
         print(f"wrote the Endpoint section of {BENCHMARKS}", file=sys.stderr)
     return 0
 

@@ -578,11 +578,6 @@ def section(quality_tables: dict[str, list[list[str]]], scaled: dict[str, str], 
     return "\n".join(parts)
 
 
-def write_section(text: str) -> None:
-    """Replace the Matchmaking section of BENCHMARKS.md, leaving the rest alone."""
-    replace_section(BENCHMARKS, START, END, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="small sizes; print, do not write")
@@ -618,8 +613,11 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in scaled.items():
         print(f"{key}: {value}")
     if not (args.quick or args.scale_only):
-        write_section(
-            section(tables, scaled, "".join(" " + a for a in sys.argv[1:]) if argv is None else "")
+        replace_section(
+            BENCHMARKS,
+            START,
+            END,
+            section(tables, scaled, "".join(" " + a for a in sys.argv[1:]) if argv is None else ""),
         )
         print(f"wrote the Matchmaking section of {BENCHMARKS}")
     return 0

@@ -131,11 +131,6 @@ Produced by `python benchmarks/bench_reasoner.py{command}`.
 {END}"""
 
 
-def write_section(text: str) -> None:
-    """Replace the Reasoning section of BENCHMARKS.md, leaving the rest alone."""
-    replace_section(BENCHMARKS, START, END, text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20k triples; print, do not write")
@@ -166,7 +161,12 @@ def main() -> None:
     results = f"{table(rows)}\n\nMachine: {machine()}."
     print(results)
     if not args.quick:
-        write_section(section(results, " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""))
+        replace_section(
+            BENCHMARKS,
+            START,
+            END,
+            section(results, " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""),
+        )
         print(f"wrote the Reasoning section of {BENCHMARKS}", file=sys.stderr)
 
 

@@ -115,11 +115,6 @@ def section(rows: list[tuple[str, str, float, float, float]], repeat: int) -> st
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace the Site section of BENCHMARKS.md, leaving the rest alone."""
-    replace_section(BENCHMARKS, START, END, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="warm requests per page")
@@ -128,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(measure(args.repeat), args.repeat)
     print(text)
     if not args.no_write:
-        write_section(text)
+        replace_section(BENCHMARKS, START, END, text)
         print(f"wrote the Site section of {BENCHMARKS}", file=sys.stderr)
     return 0
 

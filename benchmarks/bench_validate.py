@@ -151,11 +151,6 @@ def _load() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def write_section(text: str) -> None:
-    """Replace the Validation section of BENCHMARKS.md, leaving the rest alone."""
-    replace_section(BENCHMARKS, START, END, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="1,000 HUBs; print, do not write")
@@ -175,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key}: {value}")
     if not args.quick:
         given = sys.argv[1:] if argv is None else argv
-        write_section(section(measured, "".join(" " + arg for arg in given)))
+        replace_section(
+            BENCHMARKS, START, END, section(measured, "".join(" " + arg for arg in given))
+        )
         print(f"wrote the Validation section of {BENCHMARKS}")
     return 0
 

@@ -32,7 +32,6 @@ import http.client
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from l4a_graph.bench.endpoint import stop
 from l4a_graph.bench.report import machine, replace_section
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -169,12 +169,7 @@ def serve(work: Path, *settings: str, threads: int = 8) -> Iterator[Server]:
     try:
         yield server
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         reader.join(timeout=10)
         if process.stderr is not None:
             process.stderr.close()

@@ -9,14 +9,12 @@ csv module for CSV and TSV, compared with what Oxigraph's own serializers produc
 from __future__ import annotations
 
 import csv
-import http.server
 import io
 import json
 import logging
 import os
 import re
 import signal
-import socketserver
 import subprocess
 import sys
 import threading
@@ -27,7 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -50,6 +48,7 @@ from l4a_graph.namespaces import PREFIXES
 from l4a_graph.web import SETTINGS, create_app, resolve_settings
 from l4a_graph.web.operations import count_query, read_update
 from l4a_graph.web.safety import check_fetches, dataset_clause
+from recorder import ROW, Recorder, recording
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-write-token-0123456789"
@@ -1200,41 +1199,10 @@ def test_docs_describe_every_setting() -> None:
 # -- SERVICE and LOAD -------------------------------------------------------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """A fake SPARQL endpoint on 127.0.0.1 that records every request and answers one row."""
-
-    hits: ClassVar[list[str]] = []
-
-    def _answer(self) -> None:
-        type(self).hits.append(self.path)
-        row = b'{"x":{"type":"literal","value":"remote"}}'
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[' + row + b"]}}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer  # noqa: N815 (the names http.server calls)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@dataclass
-class Remote:
-    url: str
-    hits: list[str]
-
-
 @pytest.fixture(scope="module")
-def remote() -> Iterator[Remote]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Remote(f"http://127.0.0.1:{server.server_address[1]}/sparql", _Recorder.hits)
-    server.shutdown()
-    server.server_close()
+def recorder() -> Iterator[Recorder]:
+    with recording() as fake:
+        yield fake
 
 
 TRICKY_FETCHES = [
@@ -1263,9 +1231,9 @@ HARMLESS = [
 ]
 
 
-def fetches(query: str, remote: Remote) -> bool:
+def fetches(query: str, recorder: Recorder) -> bool:
     """Whether Oxigraph itself, given ``query``, sends a request to the fake endpoint."""
-    before = len(remote.hits)
+    before = len(recorder.hits)
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
     try:
@@ -1274,23 +1242,23 @@ def fetches(query: str, remote: Remote) -> bool:
             list(result)
     except (SyntaxError, OSError, RuntimeError, ValueError):
         pass
-    return len(remote.hits) > before
+    return len(recorder.hits) > before
 
 
 @pytest.mark.parametrize("template", TRICKY_FETCHES)
-def test_every_fetch_oxigraph_makes_is_refused(remote: Remote, template: str) -> None:
-    query = template.format(u=remote.url)
-    assert fetches(query, remote), "the case no longer fetches: keep the list honest"
+def test_every_fetch_oxigraph_makes_is_refused(recorder: Recorder, template: str) -> None:
+    query = template.format(u=recorder.url)
+    assert fetches(query, recorder), "the case no longer fetches: keep the list honest"
     with pytest.raises(QueryError):
         check_fetches(query)
 
 
 @pytest.mark.parametrize("template", HARMLESS)
 def test_service_inside_strings_iris_and_comments_is_harmless(
-    remote: Remote, template: str
+    recorder: Recorder, template: str
 ) -> None:
-    query = template.format(u=remote.url)
-    assert not fetches(query, remote)
+    query = template.format(u=recorder.url)
+    assert not fetches(query, recorder)
     check_fetches(query)
 
 
@@ -1304,9 +1272,9 @@ def test_service_inside_strings_iris_and_comments_is_harmless(
         "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
     ],
 )
-def test_load_is_refused_in_updates(remote: Remote, update: str) -> None:
+def test_load_is_refused_in_updates(recorder: Recorder, update: str) -> None:
     with pytest.raises(QueryError):
-        check_fetches(update.format(u=remote.url), update=True)
+        check_fetches(update.format(u=recorder.url), update=True)
 
 
 _PIECES = st.sampled_from(
@@ -1353,33 +1321,35 @@ _PIECES = st.sampled_from(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(_PIECES, min_size=1, max_size=12))
-def test_random_texts_never_fetch_unrefused(remote: Remote, pieces: list[str]) -> None:
+def test_random_texts_never_fetch_unrefused(recorder: Recorder, pieces: list[str]) -> None:
     """Property: whatever Oxigraph would fetch, the check refuses (false alarms are fine)."""
-    body = "".join(pieces).replace("{u}", remote.url)
-    query = f"PREFIX ex: <{remote.url}> PREFIX : <{remote.url}> SELECT * WHERE {{ {body} }}"
+    body = "".join(pieces).replace("{u}", recorder.url)
+    query = f"PREFIX ex: <{recorder.url}> PREFIX : <{recorder.url}> SELECT * WHERE {{ {body} }}"
     try:
         check_fetches(query)
     except QueryError:
         return
-    assert not fetches(query, remote), query
+    assert not fetches(query, recorder), query
 
 
-def test_endpoint_refuses_service_and_fetches_nothing(client: FlaskClient, remote: Remote) -> None:
-    before = len(remote.hits)
-    response = sparql(client, f"SELECT * WHERE {{ SERVICE <{remote.url}> {{ ?x ?y ?z }} }}")
+def test_endpoint_refuses_service_and_fetches_nothing(
+    client: FlaskClient, recorder: Recorder
+) -> None:
+    before = len(recorder.hits)
+    response = sparql(client, f"SELECT * WHERE {{ SERVICE <{recorder.url}> {{ ?x ?y ?z }} }}")
     assert response.status_code == 400
     assert "does not fetch URLs" in response.text and "line 1, column" in response.text
-    assert len(remote.hits) == before
+    assert len(recorder.hits) == before
 
 
-def test_allowed_endpoint_is_queried(kg: KnowledgeGraph, remote: Remote) -> None:
-    app = make_app(kg, allowed_endpoints=remote.url)
+def test_allowed_endpoint_is_queried(kg: KnowledgeGraph, recorder: Recorder) -> None:
+    app = make_app(kg, allowed_endpoints=recorder.url)
     try:
         client = app.test_client()
-        response = sparql(client, f"SELECT ?x WHERE {{ SERVICE <{remote.url}> {{ ?x ?y ?z }} }}")
+        response = sparql(client, f"SELECT ?x WHERE {{ SERVICE <{recorder.url}> {{ ?x ?y ?z }} }}")
         assert response.status_code == 200, response.text
-        assert {str(r[0]) for r in read_table(response.data, "json")} == {"remote"}
-        other = remote.url.replace("/sparql", "/other")
+        assert {str(r[0]) for r in read_table(response.data, "json")} == {ROW}
+        other = recorder.url.replace("/sparql", "/other")
         refused = sparql(client, f"SELECT ?x WHERE {{ SERVICE <{other}> {{ ?x ?y ?z }} }}")
         assert refused.status_code == 400 and "not an endpoint" in refused.text
         variable = sparql(client, "SELECT ?x WHERE { SERVICE ?e { ?x ?y ?z } }")

@@ -17,19 +17,17 @@ repeated here:
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
 import json
 import logging
 import re
-import socketserver
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import pyoxigraph as ox
 import pytest
@@ -43,6 +41,7 @@ from l4a_graph.formats import by_name
 from l4a_graph.resources import project_root
 from l4a_graph.validator.intake import parse_submission
 from l4a_graph.web import SETTINGS, create_app
+from recorder import Recorder, recording
 
 ROOT = project_root()
 TOKEN: Final = "security-write-token-0123456789abcdef"
@@ -100,45 +99,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """A server on 127.0.0.1 that records every request (a fetch the app must never make)."""
-
-    hits: ClassVar[list[str]] = []
-
-    def _answer(self) -> None:
-        type(self).hits.append(self.path)
-        body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer  # noqa: N815 (the names http.server calls)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@dataclass
-class Recorder:
-    base: str
-    """``http://127.0.0.1:PORT/``"""
-    hits: list[str]
-
-    @property
-    def url(self) -> str:
-        return self.base + "sparql"
-
-
 @pytest.fixture(scope="module")
 def recorder() -> Iterator[Recorder]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Recorder(f"http://127.0.0.1:{server.server_address[1]}/", _Recorder.hits)
-    server.shutdown()
-    server.server_close()
+    with recording() as fake:
+        yield fake
 
 
 def state_of(app: Flask) -> tuple[str, int, int]:

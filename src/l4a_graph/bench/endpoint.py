@@ -216,7 +216,7 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 600)
     raise RuntimeError(f"{url} did not come up")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Stop a server as Ctrl-C would; kill it if it does not stop within 30 s."""
     process.send_signal(signal.SIGINT)
     try:
