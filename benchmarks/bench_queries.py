@@ -101,8 +101,9 @@ runs after a warm-up; parameters as in the script (`PARAMETERS`). Target: under 
 `shared-target-pairs` is the one question whose answer grows with the square of the number
 of HUBs. It joins HUBs on their pairs of shared targets (about 0.2 million join rows here,
 68,000 once each pair of HUBs is taken once across regions) rather than on single targets
-(2.6 million, with the synthetic generator's skewed spread of targets): the query as first written took 28.8 s on this data (2026-11-25) and 29.3 s beside
-the rewrite's 1.6 s on 2026-11-26 (same answers). Its {pairs:,} pairs come sorted by the
+(2.6 million, with the synthetic generator's skewed spread of targets): the query as first
+written took 28.8 s on this data (2026-11-25) and 29.3 s beside the rewrite's 1.6 s on
+2026-11-26 (same answers). Its {pairs:,} pairs come sorted by the
 number of shared targets only: Oxigraph 0.5 evaluates the sort keys again at each comparison,
 so a tie-break costs dearly. Measured in this run, the same query with its ties sorted by the
 HUBs' IRIs takes {orders[1] * 1000:.0f} ms against {orders[0] * 1000:.0f} ms.
