@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from l4a_graph import KnowledgeGraph
 from l4a_graph.resources import project_root
+from recorder import Recorder, recording
 
 ROOT = project_root()
 
@@ -99,3 +100,10 @@ def any_store(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
         graph = KnowledgeGraph(store)
     yield graph
     graph.close()
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[Recorder]:
+    """A fake SPARQL endpoint on 127.0.0.1 that records every request (``recorder.py``)."""
+    with recording() as fake:
+        yield fake

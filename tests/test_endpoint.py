@@ -48,7 +48,7 @@ from l4a_graph.namespaces import PREFIXES
 from l4a_graph.web import SETTINGS, create_app, resolve_settings
 from l4a_graph.web.operations import count_query, read_update
 from l4a_graph.web.safety import check_fetches, dataset_clause
-from recorder import ROW, Recorder, recording
+from recorder import ROW, Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-write-token-0123456789"
@@ -1197,12 +1197,6 @@ def test_docs_describe_every_setting() -> None:
 
 
 # -- SERVICE and LOAD -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def recorder() -> Iterator[Recorder]:
-    with recording() as fake:
-        yield fake
 
 
 TRICKY_FETCHES = [

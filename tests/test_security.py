@@ -41,7 +41,7 @@ from l4a_graph.formats import by_name
 from l4a_graph.resources import project_root
 from l4a_graph.validator.intake import parse_submission
 from l4a_graph.web import SETTINGS, create_app
-from recorder import Recorder, recording
+from recorder import Recorder
 
 ROOT = project_root()
 TOKEN: Final = "security-write-token-0123456789abcdef"
@@ -97,12 +97,6 @@ def read_only_app() -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def recorder() -> Iterator[Recorder]:
-    with recording() as fake:
-        yield fake
 
 
 def state_of(app: Flask) -> tuple[str, int, int]:
